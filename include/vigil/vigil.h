@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// vigil.h: the public API of libvigil, the vigil scanning engine.
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vigil/vigil_version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(VIGIL_BUILDING_LIB) && defined(__GNUC__)
+#define VIGIL_API __attribute__((visibility("default")))
+#else
+#define VIGIL_API
+#endif
+
+/**
+ * Status of an API call. Errors are negative. A detection is NOT a status:
+ * it is reported in struct vigil_result.
+ */
+enum vigil_status {
+    VIGIL_OK = 0,
+    VIGIL_E_ARG = -1,         /**< invalid argument */
+    VIGIL_E_NOMEM = -2,       /**< out of memory (scan-level) */
+    VIGIL_E_IO = -3,          /**< read/open failure (scan-level) */
+    VIGIL_E_CORRUPT = -4,     /**< malformed object (object-level) */
+    VIGIL_E_UNSUPPORTED = -5, /**< unsupported object (object-level) */
+    VIGIL_E_LIMIT = -6,       /**< a scan limit was reached */
+    VIGIL_E_DB = -7,          /**< malformed signature database */
+    VIGIL_E_NOENT = -8,       /**< file or database not found */
+    VIGIL_E_STATE = -9,       /**< call not valid in this state */
+    VIGIL_E_ACCESS = -10,     /**< permission denied */
+};
+
+/** @return a static, human-readable text for @p status. */
+VIGIL_API const char *vigil_strerror(int status);
+
+enum vigil_log_level {
+    VIGIL_LOG_DEBUG = 0,
+    VIGIL_LOG_INFO = 1,
+    VIGIL_LOG_WARN = 2,
+    VIGIL_LOG_ERROR = 3,
+    VIGIL_LOG_NONE = 4,
+};
+
+/**
+ * Log callback. @p msg is a complete line without newline, valid only for
+ * the duration of the call.
+ */
+typedef void (*vigil_log_fn)(void *cookie, enum vigil_log_level level,
+                             const char *msg);
+
+/** Engine settings. Zero-initialised settings are valid: silent engine. */
+struct vigil_settings {
+    vigil_log_fn log;               /**< NULL: the library is silent */
+    void *log_cookie;               /**< passed to @ref log */
+    enum vigil_log_level log_level; /**< minimum level delivered */
+    bool load_pua;                  /**< also load .ndu/.ldu/... files */
+};
+
+struct vigil_engine;
+
+/**
+ * Create an empty engine.
+ * @param[out] out       the new engine (refcount 1), written on success only
+ * @param[in]  settings  may be NULL for defaults; copied
+ * @return VIGIL_OK, VIGIL_E_NOMEM
+ */
+VIGIL_API int vigil_engine_new(struct vigil_engine **out,
+                               const struct vigil_settings *settings);
+
+/**
+ * Load signatures from a database file or a directory of database files.
+ * The parser is chosen by file extension; unknown extensions are skipped
+ * with a warning. On any malformed line the whole call fails and nothing
+ * from @p path stays loaded.
+ * @param[in,out] eng    an engine not yet compiled
+ * @param[in]     path   file or directory
+ * @param[out]    nsigs  may be NULL; number of signatures added
+ * @return VIGIL_OK, VIGIL_E_NOENT, VIGIL_E_IO, VIGIL_E_DB, VIGIL_E_NOMEM,
+ *         VIGIL_E_STATE (already compiled)
+ * @note the message of the last failure is available from
+ *       vigil_engine_last_error().
+ */
+VIGIL_API int vigil_engine_load_db(struct vigil_engine *eng, const char *path,
+                                   unsigned *nsigs);
+
+/**
+ * Finish loading: build the lookup structures. After this the engine is
+ * immutable and may be shared by any number of threads.
+ * @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_STATE (already compiled)
+ */
+VIGIL_API int vigil_engine_compile(struct vigil_engine *eng);
+
+/** @return the text of the last load error ("" if none). Not thread-safe. */
+VIGIL_API const char *vigil_engine_last_error(const struct vigil_engine *eng);
+
+/** @return number of signatures loaded (ignored and allow-list excluded). */
+VIGIL_API size_t vigil_engine_signature_count(const struct vigil_engine *eng);
+
+/** Take a reference. @return @p eng. Thread-safe. */
+VIGIL_API struct vigil_engine *vigil_engine_ref(struct vigil_engine *eng);
+
+/** Drop a reference and set *@p engp to NULL; frees at the last one. */
+VIGIL_API void vigil_engine_unref(struct vigil_engine **engp);
+
+enum vigil_verdict {
+    VIGIL_CLEAN = 0,
+    VIGIL_FOUND = 1,
+};
+
+/** Scan options, bit flags. */
+enum vigil_scan_flags {
+    VIGIL_SCAN_ALLMATCH = 1u << 0, /**< report every matching signature */
+};
+
+/**
+ * Result of one scan. Strings point into the engine or the scan object and
+ * stay valid until the next scan with the same struct vigil_scan.
+ */
+struct vigil_result {
+    enum vigil_verdict verdict;
+    const char *sig_name;      /**< first detection, NULL when clean */
+    const char *const *names;  /**< all detections (allmatch), n_names long */
+    size_t n_names;
+    uint64_t bytes_scanned;    /**< bytes of content examined */
+};
+
+struct vigil_scan;
+
+/**
+ * Create per-thread scan state bound to a compiled engine (takes a ref).
+ * @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_STATE (engine not compiled)
+ */
+VIGIL_API int vigil_scan_new(struct vigil_scan **out,
+                             struct vigil_engine *eng);
+
+/** Free a scan object (drops its engine ref) and set *@p scanp to NULL. */
+VIGIL_API void vigil_scan_free(struct vigil_scan **scanp);
+
+/**
+ * Scan a memory buffer.
+ * @param[in,out] scan   scan state, used by one thread at a time
+ * @param[in]     data   may be NULL when @p len is 0
+ * @param[in]     flags  enum vigil_scan_flags
+ * @param[out]    res    filled on VIGIL_OK
+ * @return VIGIL_OK (see res->verdict), VIGIL_E_ARG, VIGIL_E_NOMEM
+ */
+VIGIL_API int vigil_scan_mem(struct vigil_scan *scan, const void *data,
+                             size_t len, unsigned flags,
+                             struct vigil_result *res);
+
+/**
+ * Scan an open file descriptor from its current start (offset 0). The
+ * descriptor is not closed.
+ * @return VIGIL_OK, VIGIL_E_IO, VIGIL_E_NOMEM, VIGIL_E_ARG
+ */
+VIGIL_API int vigil_scan_fd(struct vigil_scan *scan, int fd, unsigned flags,
+                            struct vigil_result *res);
+
+/**
+ * Scan a regular file by path.
+ * @return VIGIL_OK, VIGIL_E_NOENT, VIGIL_E_ACCESS, VIGIL_E_IO, VIGIL_E_ARG
+ *         (not a regular file), VIGIL_E_NOMEM
+ */
+VIGIL_API int vigil_scan_path(struct vigil_scan *scan, const char *path,
+                              unsigned flags, struct vigil_result *res);
+
+/** @return the library version string, e.g. "0.1.0". */
+VIGIL_API const char *vigil_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

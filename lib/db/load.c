@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// load.c: loads a database file or directory: picks the parser by
+// extension, reads text files line by line, and rolls back on failure so
+// that an engine never holds half a database.
+#include "db/load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/caps.h"
+
+enum kind_flags {
+    KIND_PUA = 1u << 0,     /* loaded only with load_pua */
+    KIND_FIRST = 1u << 1,   /* loaded before the rest of a directory */
+    KIND_NOTYET = 1u << 2,  /* known format, not matched by this version */
+};
+
+struct db_kind {
+    const char *ext;
+    vg_line_parser parse; /* NULL: accepted and ignored */
+    unsigned flags;
+};
+
+static const struct db_kind kinds[] = {
+    {".hdb", vg_parse_hdb_line, 0},
+    {".hsb", vg_parse_hdb_line, 0},
+    {".hdu", vg_parse_hdb_line, KIND_PUA},
+    {".hsu", vg_parse_hdb_line, KIND_PUA},
+    {".fp", vg_parse_fp_line, 0},
+    {".sfp", vg_parse_fp_line, 0},
+    {".ign2", vg_parse_ign2_line, KIND_FIRST},
+    {".ndb", NULL, KIND_NOTYET},
+    {".ldb", NULL, KIND_NOTYET},
+    {".mdb", NULL, KIND_NOTYET},
+    {".msb", NULL, KIND_NOTYET},
+    {".imp", NULL, KIND_NOTYET},
+    {".cdb", NULL, KIND_NOTYET},
+    {".ndu", NULL, KIND_NOTYET | KIND_PUA},
+    {".ldu", NULL, KIND_NOTYET | KIND_PUA},
+    {".mdu", NULL, KIND_NOTYET | KIND_PUA},
+    {".msu", NULL, KIND_NOTYET | KIND_PUA},
+    {".cvd", NULL, KIND_NOTYET},
+    {".cld", NULL, KIND_NOTYET},
+    {".cud", NULL, KIND_NOTYET},
+    {".yar", NULL, KIND_NOTYET},
+    {".yara", NULL, KIND_NOTYET},
+    /* Formats that load without error but are not matched (field guide). */
+    {".cbc", NULL, 0},  {".pdb", NULL, 0},  {".gdb", NULL, 0},
+    {".wdb", NULL, 0},  {".idb", NULL, 0},  {".crb", NULL, 0},
+    {".ftm", NULL, 0},  {".cfg", NULL, 0},  {".pwdb", NULL, 0},
+    {".ioc", NULL, 0},  {".info", NULL, 0}, {".ign", NULL, 0},
+};
+
+static const struct db_kind *kind_of(const char *path)
+{
+    struct vigil_str p = vigil_str_cstr(path);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (vigil_str_has_suffix_nocase(p, kinds[i].ext))
+            return &kinds[i];
+    return NULL;
+}
+
+int vg_load_error(struct vg_load_ctx *ctx, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    vg_engine_set_error(ctx->eng, "%s:%zu: malformed signature: %s",
+                        ctx->path, ctx->lineno, why);
+    return VIGIL_E_DB;
+}
+
+static int errno_status(int e)
+{
+    switch (e) {
+    case ENOENT:
+    case ENOTDIR:
+        return VIGIL_E_NOENT;
+    case EACCES:
+    case EPERM:
+        return VIGIL_E_ACCESS;
+    case ENOMEM:
+        return VIGIL_E_NOMEM;
+    default:
+        return VIGIL_E_IO;
+    }
+}
+
+static int read_file(struct vigil_engine *eng, const char *path,
+                     struct vigil_buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC), ret = VIGIL_OK;
+    if (fd < 0) {
+        ret = errno_status(errno);
+        vg_engine_set_error(eng, "%s: cannot open: %s", path, strerror(errno));
+        return ret;
+    }
+    for (;;) {
+        ssize_t got;
+        if ((ret = vigil_buf_reserve(out, 1 << 16)) != VIGIL_OK)
+            break;
+        got = read(fd, out->data + out->len, out->cap - out->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            ret = errno_status(errno);
+            vg_engine_set_error(eng, "%s: read error: %s", path,
+                                strerror(errno));
+            break;
+        }
+        if (got == 0)
+            break;
+        out->len += (size_t)got;
+    }
+    close(fd);
+    if (ret == VIGIL_E_LIMIT)
+        vg_engine_set_error(eng, "%s: file too large", path);
+    return ret;
+}
+
+static int parse_lines(struct vg_load_ctx *ctx, const struct db_kind *kind,
+                       struct vigil_str text)
+{
+    struct vigil_str line;
+    size_t nonblank = 0;
+    int ret;
+    while (vigil_str_next_line(&text, &line)) {
+        ctx->lineno++;
+        if (line.len > VIGIL_CAP_DB_LINE)
+            return vg_load_error(ctx, "line longer than %u bytes",
+                                 VIGIL_CAP_DB_LINE);
+        if (line.len == 0)
+            continue;
+        nonblank++;
+        if (line.p[0] == '#')
+            continue;
+        if ((ret = kind->parse(ctx, line)) != VIGIL_OK)
+            return ret;
+    }
+    if (nonblank == 0) {
+        ctx->lineno = 0;
+        return vg_load_error(ctx, "empty database file");
+    }
+    return VIGIL_OK;
+}
+
+static bool kind_skipped(struct vigil_engine *eng, const char *path,
+                         const struct db_kind *kind)
+{
+    if (kind->flags & KIND_NOTYET)
+        VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                  "%s: signature format not supported yet, skipped", path);
+    return !kind->parse || ((kind->flags & KIND_PUA) && !eng->load_pua);
+}
+
+static int load_text(struct vigil_engine *eng, const char *path,
+                     const struct db_kind *kind, struct vigil_str text,
+                     unsigned *nsigs)
+{
+    struct vg_load_ctx ctx = {eng, path, 0, true, 0};
+    int ret = parse_lines(&ctx, kind, text);
+    if (kind->parse == vg_parse_ign2_line)
+        vg_ignore_finish(&eng->ignore);
+    *nsigs += ctx.nsigs;
+    return ret;
+}
+
+static int load_file(struct vigil_engine *eng, const char *path,
+                     const struct db_kind *kind, unsigned *nsigs)
+{
+    struct vigil_buf text;
+    int ret;
+    if (kind_skipped(eng, path, kind))
+        return VIGIL_OK;
+    vigil_buf_init(&text, VIGIL_CAP_DB_FILE);
+    ret = read_file(eng, path, &text);
+    if (ret == VIGIL_OK)
+        ret = load_text(eng, path, kind,
+                        vigil_str_make((const char *)text.data, text.len),
+                        nsigs);
+    vigil_buf_free(&text);
+    return ret;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        vigil_free(v[i]);
+    vigil_free(v);
+}
+
+/* The directory's file names, sorted so that loads are reproducible. */
+static int list_dir(struct vigil_engine *eng, const char *dir, char ***out,
+                    size_t *count)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    int ret = VIGIL_OK;
+    if (!d) {
+        ret = errno_status(errno);
+        vg_engine_set_error(eng, "%s: cannot open directory: %s", dir,
+                            strerror(errno));
+        return ret;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            void *p = vigil_reallocarray(v, cap ? cap * 2 : 16, sizeof *v);
+            if (!p) {
+                ret = VIGIL_E_NOMEM;
+                break;
+            }
+            v = p;
+            cap = cap ? cap * 2 : 16;
+        }
+        if (!(v[n] = vigil_strndup(de->d_name, strlen(de->d_name)))) {
+            ret = VIGIL_E_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (ret != VIGIL_OK) {
+        free_list(v, n);
+        return ret;
+    }
+    if (n)
+        qsort(v, n, sizeof *v, cmp_str);
+    *out = v;
+    *count = n;
+    return VIGIL_OK;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *p = vigil_malloc(dl + nl + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, name, nl + 1);
+    return p;
+}
+
+/* One pass over the directory's regular files of the wanted phase. */
+static int load_dir_phase(struct vigil_engine *eng, const char *dir,
+                          char **names, size_t n, bool first, unsigned *nsigs)
+{
+    int ret = VIGIL_OK;
+    for (size_t i = 0; i < n && ret == VIGIL_OK; i++) {
+        char *path = join_path(dir, names[i]);
+        const struct db_kind *kind = kind_of(names[i]);
+        struct stat st;
+        if (!path)
+            return VIGIL_E_NOMEM;
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (!kind) {
+                if (first)
+                    VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                              "%s: unknown database type, skipped", path);
+            } else if (!!(kind->flags & KIND_FIRST) == first) {
+                ret = load_file(eng, path, kind, nsigs);
+            }
+        }
+        vigil_free(path);
+    }
+    return ret;
+}
+
+static int load_dir(struct vigil_engine *eng, const char *dir, unsigned *nsigs)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int ret = list_dir(eng, dir, &names, &n);
+    if (ret != VIGIL_OK)
+        return ret;
+    ret = load_dir_phase(eng, dir, names, n, true, nsigs);
+    if (ret == VIGIL_OK)
+        ret = load_dir_phase(eng, dir, names, n, false, nsigs);
+    free_list(names, n);
+    return ret;
+}
+
+static int load_any(struct vigil_engine *eng, const char *path,
+                    unsigned *nsigs)
+{
+    const struct db_kind *kind;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int ret = errno_status(errno);
+        vg_engine_set_error(eng, "%s: %s", path, strerror(errno));
+        return ret;
+    }
+    if (S_ISDIR(st.st_mode))
+        return load_dir(eng, path, nsigs);
+    kind = kind_of(path);
+    if (!kind) {
+        vg_engine_set_error(eng, "%s: unknown database type", path);
+        return VIGIL_E_DB;
+    }
+    return load_file(eng, path, kind, nsigs);
+}
+
+static int load_buffer(struct vigil_engine *eng, const char *name,
+                       const void *data, size_t len, unsigned *nsigs)
+{
+    const struct db_kind *kind = kind_of(name);
+    if (!kind) {
+        vg_engine_set_error(eng, "%s: unknown database type", name);
+        return VIGIL_E_DB;
+    }
+    if (kind_skipped(eng, name, kind))
+        return VIGIL_OK;
+    return load_text(eng, name, kind, vigil_str_make(data, len), nsigs);
+}
+
+/* Runs one load (from a path, or from memory when @p data is set) as a
+ * transaction: on failure every table is rolled back to where it was. */
+static int load_transaction(struct vigil_engine *eng, const char *path,
+                            const void *data, size_t len, unsigned *nsigs)
+{
+    struct vg_hashdb_mark mark;
+    size_t names_len = eng->names.pool.len;
+    uint32_t ign_n = eng->ignore.n;
+    unsigned added = 0;
+    int ret;
+    vg_hashdb_mark(&eng->hashes, &mark);
+    ret = data ? load_buffer(eng, path, data, len, &added)
+               : load_any(eng, path, &added);
+    if (ret != VIGIL_OK) {
+        vg_hashdb_rollback(&eng->hashes, &mark);
+        vg_names_truncate(&eng->names, names_len);
+        vg_ignore_truncate(&eng->ignore, ign_n);
+        vg_ignore_finish(&eng->ignore);
+        return ret;
+    }
+    *nsigs = added;
+    return VIGIL_OK;
+}
+
+int vg_load_path(struct vigil_engine *eng, const char *path, unsigned *nsigs)
+{
+    return load_transaction(eng, path, NULL, 0, nsigs);
+}
+
+int vg_load_mem(struct vigil_engine *eng, const char *name, const void *data,
+                size_t len, unsigned *nsigs)
+{
+    return load_transaction(eng, name, data ? data : "", len, nsigs);
+}

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// load.h: loading signature databases (files and directories) into an engine.
+#ifndef VIGIL_DB_LOAD_H
+#define VIGIL_DB_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db/hashdb.h"
+#include "util/strparse.h"
+
+struct vigil_engine;
+
+/* State of the file being loaded, for parsers and their error messages. */
+struct vg_load_ctx {
+    struct vigil_engine *eng;
+    const char *path;   /* the database file */
+    size_t lineno;      /* 1-based line being parsed */
+    bool unofficial;    /* names get ".UNOFFICIAL" */
+    unsigned nsigs;     /* signatures added so far */
+};
+
+/** Parses one non-comment line. @return VIGIL_OK or VIGIL_E_* */
+typedef int (*vg_line_parser)(struct vg_load_ctx *ctx, struct vigil_str line);
+
+/** Load a file or directory as one transaction. */
+int vg_load_path(struct vigil_engine *eng, const char *path, unsigned *nsigs);
+
+/** Load database text from memory; @p name's extension picks the parser
+ *  (fuzzers and tests use this; nothing touches the filesystem). */
+int vg_load_mem(struct vigil_engine *eng, const char *name, const void *data,
+                size_t len, unsigned *nsigs);
+
+/** Report a malformed line: "PATH:LINE: reason". @return VIGIL_E_DB */
+__attribute__((format(printf, 2, 3))) int
+vg_load_error(struct vg_load_ctx *ctx, const char *fmt, ...);
+
+/* Line parsers (parse_hash.c). */
+int vg_parse_hdb_line(struct vg_load_ctx *ctx, struct vigil_str line);
+int vg_parse_fp_line(struct vg_load_ctx *ctx, struct vigil_str line);
+int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line);
+
+#endif

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// engine.c: engine lifetime: create, load, compile, share, free.
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db/load.h"
+#include "util/alloc.h"
+#include "util/validate.h"
+
+int vigil_engine_new(struct vigil_engine **out,
+                     const struct vigil_settings *settings)
+{
+    struct vigil_engine *eng;
+    VIGIL_VALIDATE(NULL, out != NULL, VIGIL_E_ARG);
+    eng = vigil_calloc(1, sizeof *eng);
+    if (!eng)
+        return VIGIL_E_NOMEM;
+    atomic_init(&eng->refs, 1);
+    eng->log.min = VIGIL_LOG_NONE;
+    if (settings) {
+        eng->log.fn = settings->log;
+        eng->log.cookie = settings->log_cookie;
+        eng->log.min = settings->log_level;
+        eng->load_pua = settings->load_pua;
+    }
+    vg_names_init(&eng->names);
+    vg_hashdb_init(&eng->hashes);
+    vg_ignore_init(&eng->ignore);
+    *out = eng;
+    return VIGIL_OK;
+}
+
+void vg_engine_set_error(struct vigil_engine *eng, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(eng->last_error, sizeof eng->last_error, fmt, ap);
+    va_end(ap);
+    VIGIL_LOG(&eng->log, VIGIL_LOG_ERROR, "%s", eng->last_error);
+}
+
+int vigil_engine_load_db(struct vigil_engine *eng, const char *path,
+                         unsigned *nsigs)
+{
+    unsigned added = 0;
+    int ret;
+    VIGIL_VALIDATE(eng ? &eng->log : NULL, eng && path, VIGIL_E_ARG);
+    if (eng->compiled)
+        return VIGIL_E_STATE;
+    eng->last_error[0] = '\0';
+    ret = vg_load_path(eng, path, &added);
+    if (ret != VIGIL_OK)
+        return ret;
+    eng->nsigs += added;
+    if (nsigs)
+        *nsigs = added;
+    return VIGIL_OK;
+}
+
+int vigil_engine_compile(struct vigil_engine *eng)
+{
+    int ret;
+    VIGIL_VALIDATE(eng ? &eng->log : NULL, eng != NULL, VIGIL_E_ARG);
+    if (eng->compiled)
+        return VIGIL_E_STATE;
+    ret = vg_hashdb_build(&eng->hashes);
+    if (ret != VIGIL_OK)
+        return ret;
+    vg_ignore_free(&eng->ignore); /* only needed while loading */
+    eng->compiled = true;
+    return VIGIL_OK;
+}
+
+const char *vigil_engine_last_error(const struct vigil_engine *eng)
+{
+    return eng ? eng->last_error : "";
+}
+
+size_t vigil_engine_signature_count(const struct vigil_engine *eng)
+{
+    return eng ? eng->nsigs : 0;
+}
+
+struct vigil_engine *vigil_engine_ref(struct vigil_engine *eng)
+{
+    if (eng)
+        atomic_fetch_add(&eng->refs, 1);
+    return eng;
+}
+
+void vigil_engine_unref(struct vigil_engine **engp)
+{
+    struct vigil_engine *eng;
+    if (!engp || !*engp)
+        return;
+    eng = *engp;
+    *engp = NULL;
+    if (atomic_fetch_sub(&eng->refs, 1) != 1)
+        return;
+    vg_hashdb_free(&eng->hashes);
+    vg_names_free(&eng->names);
+    vg_ignore_free(&eng->ignore);
+    vigil_free(eng);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// engine.h: the engine object shared by the loader and the scanner.
+#ifndef VIGIL_ENGINE_H
+#define VIGIL_ENGINE_H
+
+#ifndef VIGIL_BUILDING_LIB
+#error "engine.h is internal to libvigil"
+#endif
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "db/hashdb.h"
+#include "db/ignore.h"
+#include "db/names.h"
+#include "util/log.h"
+#include "vigil/vigil.h"
+
+struct vigil_engine {
+    atomic_uint refs;
+    struct vg_logger log;
+    bool load_pua;
+    bool compiled;
+    size_t nsigs;           /* detection signatures loaded */
+    char last_error[1024];
+    struct vg_names names;
+    struct vg_hashdb hashes;
+    struct vg_ignore ignore; /* used at load time only */
+};
+
+/** Record a load error (also logged at ERROR). */
+__attribute__((format(printf, 2, 3))) void
+vg_engine_set_error(struct vigil_engine *eng, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// source.h: one read-only view of the bytes to scan (mapped, borrowed or
+// read into memory).
+#ifndef VIGIL_SCAN_SOURCE_H
+#define VIGIL_SCAN_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/cursor.h"
+
+struct vg_source {
+    struct vigil_span data; /* the whole object */
+    void *map;              /* mmap base, or NULL */
+    size_t map_len;
+    uint8_t *owned;         /* heap copy (pipes), or NULL */
+};
+
+/** View a caller's buffer (not copied). */
+void vg_source_from_mem(struct vg_source *src, const void *p, size_t len);
+
+/**
+ * Map a regular file, or read a pipe/socket into memory up to @p max_read
+ * bytes. @return VIGIL_OK, VIGIL_E_IO, VIGIL_E_NOMEM, VIGIL_E_LIMIT
+ */
+int vg_source_from_fd(struct vg_source *src, int fd, size_t max_read);
+
+void vg_source_close(struct vg_source *src);
+
+#endif

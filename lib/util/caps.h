@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// caps.h: every growable buffer's upper bound, in one place (conventions §18).
+#ifndef VIGIL_UTIL_CAPS_H
+#define VIGIL_UTIL_CAPS_H
+
+/** Longest signature-database line accepted (ClamAV's real lines < 64 KiB). */
+#define VIGIL_CAP_DB_LINE (1u << 20)
+/** Largest signature database text file read into memory. */
+#define VIGIL_CAP_DB_FILE ((size_t)1 << 32)
+/** Longest signature name. */
+#define VIGIL_CAP_SIG_NAME 1024u
+/** Most detections recorded for one scan in allmatch mode. */
+#define VIGIL_CAP_MATCHES 4096u
+/** Largest log message. */
+#define VIGIL_CAP_LOG_MSG 1024u
+/** Largest name pool (all signature names, NUL-terminated). */
+#define VIGIL_CAP_NAME_POOL ((size_t)1 << 32)
+
+#endif

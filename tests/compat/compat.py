@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+# compat.py: runs ClamAV's clamscan (the oracle) and vigil on the same
+# databases and files and compares their result lines and exit codes.
+#
+# Usage: compat.py VIGIL_BINARY SUITE
+#   SUITE is a module in this directory defining scenarios() -> [Scenario].
+# Exit: 0 all identical, 1 a difference, 77 skipped (data or clamscan absent,
+# said on stdout).
+import hashlib
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SKIP = 77
+
+
+class Scenario:
+    """Databases and files to scan, and the option sets to compare."""
+
+    def __init__(self, name, dbs, files, option_sets=None, db_args=None):
+        self.name = name
+        self.dbs = dbs            # {relative path: text}
+        self.files = files        # {relative path: bytes}
+        self.option_sets = option_sets or [[], ["--allmatch"]]
+        self.db_args = db_args    # list of -d paths; None = each db file
+
+
+def shared_data():
+    """The shared test data folder, or None (a user's fresh checkout)."""
+    env = os.environ.get("VIGIL_SHARED_DATA")
+    here = os.path.dirname(os.path.abspath(__file__))
+    cand = env or os.path.join(here, "..", "..", "..", "shared", "data")
+    return os.path.abspath(cand) if os.path.isdir(cand) else None
+
+
+def md5(b):
+    return hashlib.md5(b).hexdigest()
+
+
+def sha1(b):
+    return hashlib.sha1(b).hexdigest()
+
+
+def sha256(b):
+    return hashlib.sha256(b).hexdigest()
+
+
+def write_tree(root, entries):
+    for rel, content in entries.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mode = "w" if isinstance(content, str) else "wb"
+        with open(path, mode) as f:
+            f.write(content)
+
+
+def run(cmd, cwd):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=600)
+    return p.returncode, p.stdout.decode("utf-8", "replace").splitlines()
+
+
+def db_args_for(sc, dbdir):
+    paths = sc.db_args if sc.db_args is not None else sorted(sc.dbs)
+    out = []
+    for p in paths:
+        out += ["-d", p if os.path.isabs(p) else os.path.join(dbdir, p)]
+    return out
+
+
+def compare(sc, vigil, clamscan, work):
+    dbdir = os.path.join(work, "db")
+    filedir = os.path.join(work, "files")
+    write_tree(dbdir, sc.dbs)
+    write_tree(filedir, sc.files)
+    targets = sorted(sc.files)
+    failures = 0
+    runs = len(sc.option_sets)
+    for opts in sc.option_sets:
+        base = db_args_for(sc, dbdir) + ["--no-summary"] + opts + targets
+        c_rc, c_out = run([clamscan] + base, filedir)
+        v_rc, v_out = run([vigil, "scan"] + base, filedir)
+        label = "%s %s" % (sc.name, " ".join(opts) or "(default)")
+        if c_out == v_out and c_rc == v_rc:
+            print("same: %s: %d lines, exit %d" % (label, len(c_out), c_rc))
+            continue
+        failures += 1
+        print("DIFFERENT: %s" % label)
+        print("  clamscan exit %d, vigil exit %d" % (c_rc, v_rc))
+        for line in c_out:
+            if line not in v_out:
+                print("  only clamscan: %s" % line)
+        for line in v_out:
+            if line not in c_out:
+                print("  only vigil:    %s" % line)
+        if sorted(c_out) == sorted(v_out):
+            print("  (same lines, different order)")
+    return runs, failures
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__)
+        return 2
+    vigil, suite = os.path.abspath(sys.argv[1]), sys.argv[2]
+    clamscan = shutil.which("clamscan")
+    if not clamscan:
+        print("FAIL: clamscan not found; scripts/test.sh installs it")
+        return 1
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    mod = importlib.import_module(suite)
+    scenarios = mod.scenarios()
+    if scenarios is None:
+        print("skipped: ../shared/data not found")
+        return SKIP
+    runs = failures = 0
+    for sc in scenarios:
+        with tempfile.TemporaryDirectory(prefix="vigil-compat-") as work:
+            r, f = compare(sc, vigil, clamscan, work)
+            runs += r
+            failures += f
+    print("%d passed, %d failed" % (runs - failures, failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

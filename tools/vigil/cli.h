@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// cli.h: the vigil command's subcommands and their shared state.
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vigil/vigil.h>
+
+/* Exit codes, as clamscan's. */
+enum {
+    VIGIL_EXIT_CLEAN = 0,
+    VIGIL_EXIT_FOUND = 1,
+    VIGIL_EXIT_ERROR = 2,
+};
+
+struct scan_opts {
+    const char **dbs;      /* -d, in order */
+    size_t n_dbs;
+    bool recursive;        /* -r */
+    bool allmatch;         /* --allmatch */
+    bool infected_only;    /* -i */
+    bool summary;          /* not --no-summary */
+    bool quiet;            /* --quiet: only errors and FOUND lines */
+};
+
+/* Counters for the summary block. */
+struct scan_totals {
+    uint64_t dirs, files, infected, errors;
+    uint64_t bytes_scanned, bytes_read;
+};
+
+struct scan_run {
+    const struct scan_opts *opts;
+    struct vigil_scan *scan;
+    struct scan_totals totals;
+};
+
+int cmd_scan(int argc, char **argv);
+
+/* walk.c: scan one command-line path (file or directory). */
+void walk_path(struct scan_run *run, const char *path);
+
+/* report.c: result lines and the summary, clamscan's formats. */
+void report_found(const struct scan_run *run, const char *path,
+                  const struct vigil_result *res);
+void report_ok(const struct scan_run *run, const char *path);
+void report_error(struct scan_run *run, const char *path, const char *msg);
+void report_empty(const struct scan_run *run, const char *path);
+/* A command-line path that cannot be reached (stderr, as clamscan). */
+void report_access_error(struct scan_run *run, const char *path,
+                         const char *why);
+void report_summary(const struct scan_run *run, size_t nsigs, double secs,
+                    const char *start, const char *end);
+
+#endif

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// report.c: clamscan-compatible result lines and summary block.
+#include <stdio.h>
+
+#include "cli.h"
+
+void report_found(const struct scan_run *run, const char *path,
+                  const struct vigil_result *res)
+{
+    for (size_t i = 0; i < res->n_names; i++)
+        printf("%s: %s FOUND\n", path, res->names[i]);
+    (void)run;
+    fflush(stdout);
+}
+
+void report_ok(const struct scan_run *run, const char *path)
+{
+    if (!run->opts->infected_only)
+        printf("%s: OK\n", path);
+}
+
+void report_error(struct scan_run *run, const char *path, const char *msg)
+{
+    run->totals.errors++;
+    fflush(stdout);
+    printf("%s: %s ERROR\n", path, msg);
+    fflush(stdout);
+}
+
+void report_empty(const struct scan_run *run, const char *path)
+{
+    if (!run->opts->infected_only)
+        printf("%s: Empty file\n", path);
+}
+
+void report_access_error(struct scan_run *run, const char *path,
+                         const char *why)
+{
+    run->totals.errors++;
+    fflush(stdout);
+    fprintf(stderr, "%s: %s\nWARNING: %s: Can't access file\n", path, why,
+            path);
+}
+
+static double mb(uint64_t bytes)
+{
+    return (double)bytes / (1024.0 * 1024.0);
+}
+
+void report_summary(const struct scan_run *run, size_t nsigs, double secs,
+                    const char *start, const char *end)
+{
+    const struct scan_totals *t = &run->totals;
+    unsigned whole = (unsigned)secs;
+    printf("\n----------- SCAN SUMMARY -----------\n");
+    printf("Known viruses: %zu\n", nsigs);
+    printf("Engine version: vigil %s\n", vigil_version());
+    printf("Scanned directories: %llu\n", (unsigned long long)t->dirs);
+    printf("Scanned files: %llu\n", (unsigned long long)t->files);
+    printf("Infected files: %llu\n", (unsigned long long)t->infected);
+    if (t->errors)
+        printf("Total errors: %llu\n", (unsigned long long)t->errors);
+    printf("Data scanned: %.2f MB\n", mb(t->bytes_scanned));
+    printf("Data read: %.2f MB (ratio %.2f:1)\n", mb(t->bytes_read),
+           t->bytes_read ? (double)t->bytes_scanned / (double)t->bytes_read
+                         : 0.0);
+    printf("Time: %.3f sec (%u m %u s)\n", secs, whole / 60, whole % 60);
+    printf("Start Date: %s\n", start);
+    printf("End Date:   %s\n", end);
+}
