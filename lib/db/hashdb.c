@@ -3,7 +3,6 @@
 // once at compile time, O(1) expected lookups while scanning.
 #include "db/hashdb.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "util/alloc.h"
@@ -123,81 +122,6 @@ static uint64_t key_hash(const uint8_t *d, uint64_t size)
     return h ^ (size * 0x9e3779b97f4a7c15ull);
 }
 
-static int cmp_entry(const struct vg_hashtab *t, uint32_t a, uint32_t b)
-{
-    int c = memcmp(t->digests + (size_t)a * t->dlen,
-                   t->digests + (size_t)b * t->dlen, t->dlen);
-    if (c)
-        return c;
-    if (t->sizes[a] != t->sizes[b])
-        return t->sizes[a] < t->sizes[b] ? -1 : 1;
-    return a < b ? -1 : a > b; /* keep load order within a key */
-}
-
-/* qsort has no context argument; sort a permutation with our own merge
- * sort instead of relying on the non-portable qsort_r. */
-static void sort_perm(const struct vg_hashtab *t, uint32_t *perm,
-                      uint32_t *tmp, uint32_t n)
-{
-    uint32_t mid, i, j, k;
-    if (n < 2)
-        return;
-    mid = n / 2;
-    sort_perm(t, perm, tmp, mid);
-    sort_perm(t, perm + mid, tmp, n - mid);
-    for (i = 0, j = mid, k = 0; i < mid || j < n;)
-        tmp[k++] = (j >= n || (i < mid && cmp_entry(t, perm[i], perm[j]) <= 0))
-                       ? perm[i++]
-                       : perm[j++];
-    memcpy(perm, tmp, (size_t)n * sizeof *perm);
-}
-
-static int apply_perm(struct vg_hashtab *t, const uint32_t *perm)
-{
-    uint8_t *d = vigil_calloc(t->n ? t->n : 1, t->dlen);
-    uint32_t *s = vigil_calloc(t->n ? t->n : 1, sizeof *s);
-    uint32_t *nm = vigil_calloc(t->n ? t->n : 1, sizeof *nm);
-    if (!d || !s || !nm) {
-        vigil_free(d);
-        vigil_free(s);
-        vigil_free(nm);
-        return VIGIL_E_NOMEM;
-    }
-    for (uint32_t i = 0; i < t->n; i++) {
-        memcpy(d + (size_t)i * t->dlen, t->digests + (size_t)perm[i] * t->dlen,
-               t->dlen);
-        s[i] = t->sizes[perm[i]];
-        nm[i] = t->names[perm[i]];
-    }
-    vigil_free(t->digests);
-    vigil_free(t->sizes);
-    vigil_free(t->names);
-    t->digests = d;
-    t->sizes = s;
-    t->names = nm;
-    t->cap = t->n;
-    return VIGIL_OK;
-}
-
-static int tab_sort(struct vg_hashtab *t)
-{
-    int ret;
-    uint32_t *perm = vigil_calloc(t->n, sizeof *perm);
-    uint32_t *tmp = vigil_calloc(t->n, sizeof *tmp);
-    if (!perm || !tmp) {
-        ret = VIGIL_E_NOMEM;
-        goto out;
-    }
-    for (uint32_t i = 0; i < t->n; i++)
-        perm[i] = i;
-    sort_perm(t, perm, tmp, t->n);
-    ret = apply_perm(t, perm);
-out:
-    vigil_free(perm);
-    vigil_free(tmp);
-    return ret;
-}
-
 static bool same_key(const struct vg_hashtab *t, uint32_t a, uint32_t b)
 {
     return t->sizes[a] == t->sizes[b] &&
@@ -205,48 +129,64 @@ static bool same_key(const struct vg_hashtab *t, uint32_t a, uint32_t b)
                   t->digests + (size_t)b * t->dlen, t->dlen) == 0;
 }
 
+static uint32_t pow2_at_least(uint64_t n)
+{
+    uint32_t p = 16;
+    while (p < n && p < (1u << 31))
+        p *= 2;
+    return p;
+}
+
+/* Index every distinct (digest, size) key. Entries stay in load order;
+ * a later duplicate of a key is not indexed, so lookups find the first
+ * loaded entry. No sort is needed: digests are already uniform. */
 static int tab_index(struct vg_hashtab *t)
 {
-    uint32_t nslots = 16, mask;
-    while (nslots < 2u * t->n)
-        nslots *= 2;
+    uint32_t nslots = pow2_at_least(2ull * t->n), mask = nslots - 1;
     t->slots = vigil_calloc(nslots, sizeof *t->slots);
     if (!t->slots)
         return VIGIL_E_NOMEM;
     t->nslots = nslots;
-    mask = nslots - 1;
     for (uint32_t i = 0; i < t->n; i++) {
-        uint64_t h;
-        if (i > 0 && same_key(t, i - 1, i))
-            continue;
-        h = key_hash(t->digests + (size_t)i * t->dlen, t->sizes[i]);
-        while (t->slots[h & mask])
-            h++;
-        t->slots[h & mask] = i + 1;
+        uint64_t h = key_hash(t->digests + (size_t)i * t->dlen, t->sizes[i]);
+        for (;; h++) {
+            uint32_t slot = t->slots[h & mask];
+            if (slot == 0) {
+                t->slots[h & mask] = i + 1;
+                break;
+            }
+            if (same_key(t, slot - 1, i))
+                break;
+        }
     }
     return VIGIL_OK;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static uint64_t size_hash(uint32_t size)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    return ((uint64_t)size * 0x9e3779b97f4a7c15ull) >> 32;
 }
 
+/* The set of sizes present, so a scan computes a digest only when some
+ * entry has the file's size. Size 0 never occurs in exact tables, so 0
+ * marks an empty slot. */
 static int tab_sizes(struct vg_hashtab *t)
 {
-    uint32_t n = 0;
+    uint32_t cap, mask;
     if (t->any_size || t->n == 0)
         return VIGIL_OK;
-    t->usizes = vigil_calloc(t->n, sizeof *t->usizes);
+    cap = pow2_at_least(2ull * t->n);
+    mask = cap - 1;
+    t->usizes = vigil_calloc(cap, sizeof *t->usizes);
     if (!t->usizes)
         return VIGIL_E_NOMEM;
-    memcpy(t->usizes, t->sizes, (size_t)t->n * sizeof *t->usizes);
-    qsort(t->usizes, t->n, sizeof *t->usizes, cmp_u32);
-    for (uint32_t i = 0; i < t->n; i++)
-        if (n == 0 || t->usizes[n - 1] != t->usizes[i])
-            t->usizes[n++] = t->usizes[i];
-    t->nusizes = n;
+    t->nusizes = cap;
+    for (uint32_t i = 0; i < t->n; i++) {
+        uint64_t h = size_hash(t->sizes[i]);
+        while (t->usizes[h & mask] && t->usizes[h & mask] != t->sizes[i])
+            h++;
+        t->usizes[h & mask] = t->sizes[i];
+    }
     return VIGIL_OK;
 }
 
@@ -260,8 +200,7 @@ int vg_hashdb_build(struct vg_hashdb *db)
                 tab_free_index(tab);
                 if (tab->n == 0)
                     continue;
-                if ((ret = tab_sort(tab)) != VIGIL_OK ||
-                    (ret = tab_index(tab)) != VIGIL_OK ||
+                if ((ret = tab_index(tab)) != VIGIL_OK ||
                     (ret = tab_sizes(tab)) != VIGIL_OK)
                     return ret;
             }
@@ -270,19 +209,16 @@ int vg_hashdb_build(struct vg_hashdb *db)
 
 static bool has_size(const struct vg_hashtab *t, uint64_t size)
 {
-    uint32_t lo = 0, hi = t->nusizes;
-    if (size > UINT32_MAX)
+    uint64_t h;
+    if (t->nusizes == 0 || size == 0 || size > UINT32_MAX)
         return false;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (t->usizes[mid] == size)
+    for (h = size_hash((uint32_t)size);; h++) {
+        uint32_t v = t->usizes[h & (t->nusizes - 1)];
+        if (v == size)
             return true;
-        if (t->usizes[mid] < size)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (v == 0)
+            return false;
     }
-    return false;
 }
 
 bool vg_hashdb_wants(const struct vg_hashdb *db, enum vg_hash_set set,
@@ -296,7 +232,7 @@ uint32_t vg_hashtab_find(const struct vg_hashtab *t, const uint8_t *digest,
                          uint64_t size, uint32_t *first)
 {
     uint64_t h;
-    uint32_t mask, key_size, count = 0;
+    uint32_t mask, key_size;
     if (t->nslots == 0 || (!t->any_size && (size > UINT32_MAX || size == 0)))
         return 0;
     key_size = t->any_size ? 0 : (uint32_t)size;
@@ -306,12 +242,10 @@ uint32_t vg_hashtab_find(const struct vg_hashtab *t, const uint8_t *digest,
         if (slot == 0)
             return 0;
         i = slot - 1;
-        if (t->sizes[i] != key_size ||
-            memcmp(t->digests + (size_t)i * t->dlen, digest, t->dlen) != 0)
-            continue;
-        *first = i;
-        while (i + count < t->n && same_key(t, i, i + count))
-            count++;
-        return count;
+        if (t->sizes[i] == key_size &&
+            memcmp(t->digests + (size_t)i * t->dlen, digest, t->dlen) == 0) {
+            *first = i;
+            return 1;
+        }
     }
 }

@@ -24,10 +24,10 @@ enum vg_hash_set {
 
 /*
  * One table: one purpose, one hash type, and either exact-size or any-size
- * entries. Entries are struct-of-arrays indexed by uint32_t so the compiled
- * form has no pointers. After vg_hashtab_build() the entries are sorted by
- * (digest, size, load order) and an open-addressing index maps each
- * distinct (digest, size) key to the first entry of its run.
+ * entries. Entries are struct-of-arrays in load order, indexed by uint32_t
+ * so the compiled form has no pointers. vg_hashdb_build() adds an
+ * open-addressing index mapping each distinct (digest, size) key to the
+ * first entry loaded with it, and a set of the sizes present.
  */
 struct vg_hashtab {
     uint8_t dlen;      /* digest length in bytes */
@@ -38,8 +38,8 @@ struct vg_hashtab {
     uint32_t *names;   /* n; offsets into the name pool */
     uint32_t *slots;   /* nslots; 0 empty, else first entry index + 1 */
     uint32_t nslots;   /* power of two */
-    uint32_t *usizes;  /* sorted distinct sizes (exact tables) */
-    uint32_t nusizes;
+    uint32_t *usizes;  /* open-addressing set of sizes; 0 empty */
+    uint32_t nusizes;  /* its capacity, a power of two (or 0) */
 };
 
 struct vg_hashdb {
@@ -66,7 +66,7 @@ struct vg_hashdb_mark {
 void vg_hashdb_mark(const struct vg_hashdb *db, struct vg_hashdb_mark *m);
 void vg_hashdb_rollback(struct vg_hashdb *db, const struct vg_hashdb_mark *m);
 
-/** Sort and index every table. @return VIGIL_OK, VIGIL_E_NOMEM */
+/** Index every table. @return VIGIL_OK, VIGIL_E_NOMEM */
 int vg_hashdb_build(struct vg_hashdb *db);
 
 /** Could any entry of @p set / @p type match a file of @p size? */
@@ -74,9 +74,10 @@ bool vg_hashdb_wants(const struct vg_hashdb *db, enum vg_hash_set set,
                      enum vg_hash_type type, uint64_t size);
 
 /**
- * Find the entries matching @p digest for a file of @p size in one table.
- * @return the number of matching entries; *@p first is the first index
- *         (entries first .. first + count - 1 all match).
+ * Find the entry matching @p digest for a file of @p size in one table.
+ * Entries sharing a (digest, size) key are one detection: the first loaded
+ * one is returned.
+ * @return 1 and *@p first set to the entry's index, or 0.
  */
 uint32_t vg_hashtab_find(const struct vg_hashtab *t, const uint8_t *digest,
                          uint64_t size, uint32_t *first);

@@ -102,14 +102,21 @@ static int read_file(struct vigil_engine *eng, const char *path,
                      struct vigil_buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC), ret = VIGIL_OK;
+    struct stat st;
     if (fd < 0) {
         ret = errno_status(errno);
         vg_engine_set_error(eng, "%s: cannot open: %s", path, strerror(errno));
         return ret;
     }
-    for (;;) {
+    /* One allocation for regular files: growing a 10 MB text buffer by
+     * doubling shows up in load time. */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size < out->max)
+        ret = vigil_buf_reserve(out, (size_t)st.st_size + 1);
+    while (ret == VIGIL_OK) {
         ssize_t got;
-        if ((ret = vigil_buf_reserve(out, 1 << 16)) != VIGIL_OK)
+        if (out->len == out->cap &&
+            (ret = vigil_buf_reserve(out, 1 << 16)) != VIGIL_OK)
             break;
         got = read(fd, out->data + out->len, out->cap - out->len);
         if (got < 0 && errno == EINTR)

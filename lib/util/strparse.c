@@ -37,9 +37,12 @@ int vigil_str_to_u64(struct vigil_str s, uint64_t max, uint64_t *out)
         return 1;
     for (size_t i = 0; i < s.len; i++) {
         unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
-        if (d > 9 || v > (max - d) / 10)
+        if (d > 9 || v > max / 10)
             return 1;
-        v = v * 10 + d;
+        v *= 10;
+        if (d > max - v)
+            return 1;
+        v += d;
     }
     *out = v;
     return 0;
@@ -56,15 +59,31 @@ int vigil_hexval(char c)
     return -1;
 }
 
+/* 0xff marks a non-hex character; a table because databases hold
+ * millions of hex digests and this is the loader's hottest loop. */
+static const uint8_t hex_table[256] = {
+    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,
+    ['5'] = 5,  ['6'] = 6,  ['7'] = 7,  ['8'] = 8,  ['9'] = 9,
+    ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14,
+    ['f'] = 15, ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13,
+    ['E'] = 14, ['F'] = 15,
+};
+
+static bool is_hex(char c)
+{
+    return hex_table[(unsigned char)c] != 0 || c == '0';
+}
+
 int vigil_str_hex(struct vigil_str s, uint8_t *out, size_t outlen)
 {
     if (s.len % 2 || s.len / 2 > outlen)
         return 1;
     for (size_t i = 0; i < s.len; i += 2) {
-        int hi = vigil_hexval(s.p[i]), lo = vigil_hexval(s.p[i + 1]);
-        if (hi < 0 || lo < 0)
+        char a = s.p[i], b = s.p[i + 1];
+        if (!is_hex(a) || !is_hex(b))
             return 1;
-        out[i / 2] = (uint8_t)(hi << 4 | lo);
+        out[i / 2] = (uint8_t)(hex_table[(unsigned char)a] << 4 |
+                               hex_table[(unsigned char)b]);
     }
     return 0;
 }

@@ -21,8 +21,11 @@ SKIP = 77
 class Scenario:
     """Databases and files to scan, and the option sets to compare."""
 
-    def __init__(self, name, dbs, files, option_sets=None, db_args=None):
+    def __init__(self, name, dbs, files, option_sets=None, db_args=None,
+                 targets=None, symlinks=None):
         self.name = name
+        self.targets = targets    # paths to scan; None = every file
+        self.symlinks = symlinks or {}  # {relative path: link target}
         self.dbs = dbs            # {relative path: text}
         self.files = files        # {relative path: bytes}
         self.option_sets = option_sets or [[], ["--allmatch"]]
@@ -76,7 +79,9 @@ def compare(sc, vigil, clamscan, work):
     filedir = os.path.join(work, "files")
     write_tree(dbdir, sc.dbs)
     write_tree(filedir, sc.files)
-    targets = sorted(sc.files)
+    for rel, dest in sc.symlinks.items():
+        os.symlink(dest, os.path.join(filedir, rel))
+    targets = sc.targets if sc.targets is not None else sorted(sc.files)
     failures = 0
     runs = len(sc.option_sets)
     for opts in sc.option_sets:

@@ -104,4 +104,13 @@ def scenarios():
         Scenario("hash-recursive", in_dir, files, db_args=["dir"],
                  option_sets=[["-r"], ["-r", "--allmatch"],
                               ["-r", "-i"]]),
+        # Directory walking: order, symlinks, empty files, no -r.
+        Scenario("walk", in_dir, files, db_args=["dir"], targets=["."],
+                 symlinks={"link-to-f01": "f01.txt",
+                           "dangling": "/nonexistent/vigil",
+                           "sub/link-to-dir": ".."},
+                 option_sets=[[], ["-r"], ["-r", "-i"]]),
+        Scenario("walk-missing-path", in_dir, files, db_args=["dir"],
+                 targets=["f01.txt", "does-not-exist", "f02.txt"],
+                 option_sets=[[]]),
     ]

@@ -47,8 +47,12 @@ void walk_path(struct scan_run *run, const char *path);
 void report_found(const struct scan_run *run, const char *path,
                   const struct vigil_result *res);
 void report_ok(const struct scan_run *run, const char *path);
+/* An object that could not be scanned: counts as an error (exit 2).
+ * Hidden by -i, as in clamscan. */
 void report_error(struct scan_run *run, const char *path, const char *msg);
-void report_empty(const struct scan_run *run, const char *path);
+/* An informational line ("Empty file", "Symbolic link"), hidden by -i. */
+void report_note(const struct scan_run *run, const char *path,
+                 const char *msg);
 /* A command-line path that cannot be reached (stderr, as clamscan). */
 void report_access_error(struct scan_run *run, const char *path,
                          const char *why);

@@ -158,9 +158,10 @@ int cmd_scan(int argc, char **argv)
     if (opts.summary)
         report_summary(&run, vigil_engine_signature_count(eng),
                        seconds_since(&t0), start, end);
-    rc = run.totals.errors     ? VIGIL_EXIT_ERROR
-         : run.totals.infected ? VIGIL_EXIT_FOUND
-                               : VIGIL_EXIT_CLEAN;
+    /* As clamscan: a detection outranks errors in the exit code. */
+    rc = run.totals.infected ? VIGIL_EXIT_FOUND
+         : run.totals.errors ? VIGIL_EXIT_ERROR
+                             : VIGIL_EXIT_CLEAN;
 out:
     vigil_scan_free(&run.scan);
     vigil_engine_unref(&eng);

@@ -22,15 +22,15 @@ void report_ok(const struct scan_run *run, const char *path)
 void report_error(struct scan_run *run, const char *path, const char *msg)
 {
     run->totals.errors++;
-    fflush(stdout);
-    printf("%s: %s ERROR\n", path, msg);
-    fflush(stdout);
+    if (!run->opts->infected_only)
+        printf("%s: %s\n", path, msg);
 }
 
-void report_empty(const struct scan_run *run, const char *path)
+void report_note(const struct scan_run *run, const char *path,
+                 const char *msg)
 {
     if (!run->opts->infected_only)
-        printf("%s: Empty file\n", path);
+        printf("%s: %s\n", path, msg);
 }
 
 void report_access_error(struct scan_run *run, const char *path,

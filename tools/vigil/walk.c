@@ -16,7 +16,7 @@ static void scan_file(struct scan_run *run, const char *path,
     unsigned flags = run->opts->allmatch ? VIGIL_SCAN_ALLMATCH : 0;
     int ret;
     if (st->st_size == 0) { /* clamscan: reported, not counted as scanned */
-        report_empty(run, path);
+        report_note(run, path, "Empty file");
         return;
     }
     ret = vigil_scan_path(run->scan, path, flags, &res);
@@ -38,11 +38,6 @@ static void scan_file(struct scan_run *run, const char *path,
     }
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static void scan_dir(struct scan_run *run, const char *dir);
 
 static void scan_entry(struct scan_run *run, const char *path)
@@ -57,8 +52,11 @@ static void scan_entry(struct scan_run *run, const char *path)
         scan_dir(run, path);
     else if (S_ISREG(st.st_mode))
         scan_file(run, path, &st);
+    else if (S_ISLNK(st.st_mode))
+        report_note(run, path, "Symbolic link");
 }
 
+/* Entries in readdir order, which is the order clamscan reports them in. */
 static char **read_names(const char *dir, size_t *count)
 {
     DIR *d = opendir(dir);
@@ -81,8 +79,6 @@ static char **read_names(const char *dir, size_t *count)
         n++;
     }
     closedir(d);
-    if (n)
-        qsort(v, n, sizeof *v, cmp_names);
     *count = n;
     return v;
 }
@@ -92,8 +88,7 @@ static void scan_dir(struct scan_run *run, const char *dir)
     size_t n = 0, dl = strlen(dir);
     char **names = read_names(dir, &n);
     if (!names) {
-        if (errno == EACCES)
-            report_error(run, dir, "Access denied");
+        report_error(run, dir, "Can't open directory.");
         return;
     }
     run->totals.dirs++;
