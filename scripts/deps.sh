@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev)
-test_pkgs=(libcmocka-dev clang clamav python3)
+test_pkgs=(libcmocka-dev clang clamav clamav-testfiles python3 util-linux)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

@@ -207,8 +207,9 @@ static void same_digest_different_sizes(void **state)
     vg_hashdb_free(&db);
 }
 
-/* Duplicates of one key form one run, in load order, whatever surrounds it. */
-static void duplicates_keep_load_order(void **state)
+/* Entries sharing a (digest, size) key are one detection: the lookup
+ * returns the first loaded, whatever was loaded around it. */
+static void duplicates_find_first_loaded(void **state)
 {
     static const uint32_t dup_names[] = {50, 30, 90, 10, 70};
     struct vg_hashdb db;
@@ -224,16 +225,36 @@ static void duplicates_keep_load_order(void **state)
     }
     assert_int_equal(vg_hashdb_build(&db), VIGIL_OK);
     t = tab(&db, 0, VG_HASH_MD5, false);
-    assert_int_equal(find(t, 42, 68, &first), 5);
-    for (uint32_t i = 0; i < 5; i++) {
-        assert_int_equal(t->names[first + i], dup_names[i]);
-        assert_int_equal(t->sizes[first + i], 68);
-    }
-    assert_int_equal(find(t, 42, 69, &first), 5);
-    for (uint32_t i = 0; i < 5; i++)
-        assert_int_equal(t->names[first + i], 2000 + i);
+    assert_int_equal(t->n, 15);
+    for (uint32_t i = 0; i < 15; i++) /* entries stay in load order */
+        assert_int_equal(t->names[i], i % 3 == 0   ? 1000 + i / 3
+                                      : i % 3 == 1 ? dup_names[i / 3]
+                                                   : 2000 + i / 3);
+    assert_int_equal(find(t, 42, 68, &first), 1);
+    assert_int_equal(first, 1);
+    assert_int_equal(t->names[first], dup_names[0]);
+    assert_int_equal(find(t, 42, 69, &first), 1);
+    assert_int_equal(t->names[first], 2000);
     for (uint32_t i = 0; i < 5; i++)
         assert_int_equal(find_name(t, 100 + i, 68), 1000 + i);
+    vg_hashdb_free(&db);
+}
+
+/* Same in an any-size table, where every entry's key size is 0. */
+static void duplicates_any_size_first_loaded(void **state)
+{
+    struct vg_hashdb db;
+    const struct vg_hashtab *t;
+    (void)state;
+
+    vg_hashdb_init(&db);
+    add(&db, 0, VG_HASH_SHA256, 9, 0, 7);
+    add(&db, 0, VG_HASH_SHA256, 8, 0, 8);
+    add(&db, 0, VG_HASH_SHA256, 9, 0, 5);
+    assert_int_equal(vg_hashdb_build(&db), VIGIL_OK);
+    t = tab(&db, 0, VG_HASH_SHA256, true);
+    assert_int_equal(find_name(t, 9, 1234), 7);
+    assert_int_equal(find_name(t, 8, 1), 8);
     vg_hashdb_free(&db);
 }
 
@@ -405,7 +426,8 @@ int vigil_run_suite(void)
         cmocka_unit_test(detect_and_allow_are_separate),
         cmocka_unit_test(exact_vs_any_size),
         cmocka_unit_test(same_digest_different_sizes),
-        cmocka_unit_test(duplicates_keep_load_order),
+        cmocka_unit_test(duplicates_find_first_loaded),
+        cmocka_unit_test(duplicates_any_size_first_loaded),
         cmocka_unit_test(wants_only_loaded_sizes),
         cmocka_unit_test(wants_any_size_entries),
         cmocka_unit_test(size_above_u32_never_matches_exact),
