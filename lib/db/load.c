@@ -137,28 +137,26 @@ static int read_file(struct vigil_engine *eng, const char *path,
     return ret;
 }
 
+/* Every line is a signature or a '#' comment; as in ClamAV a blank line
+ * is malformed, and so is an empty file (an empty .ign2 is allowed). */
 static int parse_lines(struct vg_load_ctx *ctx, const struct db_kind *kind,
                        struct vigil_str text)
 {
     struct vigil_str line;
-    size_t nonblank = 0;
     int ret;
+    if (text.len == 0 && !(kind->flags & KIND_FIRST))
+        return vg_load_error(ctx, "empty database file");
     while (vigil_str_next_line(&text, &line)) {
         ctx->lineno++;
         if (line.len > VIGIL_CAP_DB_LINE)
             return vg_load_error(ctx, "line longer than %u bytes",
                                  VIGIL_CAP_DB_LINE);
         if (line.len == 0)
-            continue;
-        nonblank++;
+            return vg_load_error(ctx, "empty line");
         if (line.p[0] == '#')
             continue;
         if ((ret = kind->parse(ctx, line)) != VIGIL_OK)
             return ret;
-    }
-    if (nonblank == 0) {
-        ctx->lineno = 0;
-        return vg_load_error(ctx, "empty database file");
     }
     return VIGIL_OK;
 }
@@ -272,7 +270,8 @@ static char *join_path(const char *dir, const char *name)
 
 /* One pass over the directory's regular files of the wanted phase. */
 static int load_dir_phase(struct vigil_engine *eng, const char *dir,
-                          char **names, size_t n, bool first, unsigned *nsigs)
+                          char **names, size_t n, bool first, unsigned *nsigs,
+                          size_t *loaded)
 {
     int ret = VIGIL_OK;
     for (size_t i = 0; i < n && ret == VIGIL_OK; i++) {
@@ -288,6 +287,7 @@ static int load_dir_phase(struct vigil_engine *eng, const char *dir,
                               "%s: unknown database type, skipped", path);
             } else if (!!(kind->flags & KIND_FIRST) == first) {
                 ret = load_file(eng, path, kind, nsigs);
+                (*loaded)++;
             }
         }
         vigil_free(path);
@@ -298,14 +298,19 @@ static int load_dir_phase(struct vigil_engine *eng, const char *dir,
 static int load_dir(struct vigil_engine *eng, const char *dir, unsigned *nsigs)
 {
     char **names = NULL;
-    size_t n = 0;
+    size_t n = 0, loaded = 0;
     int ret = list_dir(eng, dir, &names, &n);
     if (ret != VIGIL_OK)
         return ret;
-    ret = load_dir_phase(eng, dir, names, n, true, nsigs);
+    ret = load_dir_phase(eng, dir, names, n, true, nsigs, &loaded);
     if (ret == VIGIL_OK)
-        ret = load_dir_phase(eng, dir, names, n, false, nsigs);
+        ret = load_dir_phase(eng, dir, names, n, false, nsigs, &loaded);
     free_list(names, n);
+    if (ret == VIGIL_OK && loaded == 0) {
+        vg_engine_set_error(eng, "%s: no supported database files found",
+                            dir);
+        ret = VIGIL_E_NOENT;
+    }
     return ret;
 }
 
@@ -322,9 +327,10 @@ static int load_any(struct vigil_engine *eng, const char *path,
     if (S_ISDIR(st.st_mode))
         return load_dir(eng, path, nsigs);
     kind = kind_of(path);
-    if (!kind) {
-        vg_engine_set_error(eng, "%s: unknown database type", path);
-        return VIGIL_E_DB;
+    if (!kind) { /* ClamAV warns and goes on */
+        VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                  "%s: unknown database type, skipped", path);
+        return VIGIL_OK;
     }
     return load_file(eng, path, kind, nsigs);
 }

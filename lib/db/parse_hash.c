@@ -15,25 +15,53 @@ struct hash_sig {
     uint8_t digest[VG_HASH_MAXLEN];
     uint32_t size; /* 0: any size */
     struct vigil_str name;
-    bool skip;     /* outside this engine's FLEVEL */
+    bool skip;     /* for another engine level: skipped silently */
 };
 
-/* MINFL/MAXFL: a signature for another engine level is skipped, not an
- * error. @return 0 or nonzero when a field is not a number. */
-static int parse_flevel(struct vigil_str *f, size_t nf, uint64_t *minfl,
-                        bool *skip)
+/* ClamAV reads MINFL/MAXFL leniently (leading digits, a sign, else 0)
+ * and compares them as unsigned numbers, so "-1" is a huge level. */
+static uint32_t lenient_level(struct vigil_str f)
 {
-    uint64_t maxfl;
-    *minfl = 0;
-    *skip = false;
-    if (nf > 3 && f[3].len && vigil_str_to_u64(f[3], UINT32_MAX, minfl))
-        return 1;
-    if (nf > 4 && f[4].len) {
-        if (vigil_str_to_u64(f[4], UINT32_MAX, &maxfl))
-            return 1;
-        *skip = maxfl < VIGIL_FLEVEL;
+    size_t i = 0;
+    uint64_t v = 0;
+    bool neg = false;
+    while (i < f.len && (f.p[i] == ' ' || f.p[i] == '\t'))
+        i++;
+    if (i < f.len && (f.p[i] == '-' || f.p[i] == '+'))
+        neg = f.p[i++] == '-';
+    for (; i < f.len && f.p[i] >= '0' && f.p[i] <= '9'; i++)
+        v = v < UINT32_MAX ? v * 10 + (uint64_t)(f.p[i] - '0') : v;
+    v = v > UINT32_MAX ? UINT32_MAX : v;
+    return neg ? (uint32_t)(0u - (uint32_t)v) : (uint32_t)v;
+}
+
+/* Is the signature for another engine level? Checked before anything
+ * else on the line, as ClamAV does: such a line is skipped unread. */
+static bool outside_flevel(const struct vigil_str *f, size_t nf,
+                           uint32_t *minfl)
+{
+    *minfl = nf > 3 ? lenient_level(f[3]) : 0;
+    if (*minfl > VIGIL_FLEVEL)
+        return true;
+    return nf > 4 && lenient_level(f[4]) < VIGIL_FLEVEL;
+}
+
+/* Sizes as ClamAV accepts them: optional blanks and '+', decimal digits
+ * to the end of the field, 1 .. 4294967294. */
+static int parse_size(struct vigil_str f, uint32_t *out)
+{
+    uint64_t v;
+    while (f.len && (f.p[0] == ' ' || f.p[0] == '\t')) {
+        f.p++;
+        f.len--;
     }
-    *skip = *skip || *minfl > VIGIL_FLEVEL;
+    if (f.len && f.p[0] == '+') {
+        f.p++;
+        f.len--;
+    }
+    if (vigil_str_to_u64(f, UINT32_MAX - 1, &v) || v == 0)
+        return 1;
+    *out = (uint32_t)v;
     return 0;
 }
 
@@ -42,24 +70,25 @@ static int parse_hash_fields(struct vg_load_ctx *ctx, struct vigil_str line,
 {
     struct vigil_str f[5];
     size_t nf = vigil_str_split(line, ':', f, 5);
-    uint64_t size = 0, minfl;
+    uint32_t minfl;
     int type;
     if (nf < 3 || nf > 5)
         return vg_load_error(ctx, "expected HASH:SIZE:NAME[:MINFL[:MAXFL]]");
-    type = vg_hash_type_from_hexlen(f[0].len);
-    if (type < 0 || vigil_str_hex(f[0], sig->digest, sizeof sig->digest))
-        return vg_load_error(ctx, "hash must be 32, 40 or 64 hex digits");
-    sig->type = (enum vg_hash_type)type;
-    if (parse_flevel(f, nf, &minfl, &sig->skip))
-        return vg_load_error(ctx, "bad functionality level");
+    sig->skip = outside_flevel(f, nf, &minfl);
+    if (sig->skip)
+        return VIGIL_OK;
     if (vigil_str_eq(f[1], "*")) {
         if (minfl < FLEVEL_ANY_SIZE)
             return vg_load_error(ctx, "size '*' needs MINFL >= %d",
                                  FLEVEL_ANY_SIZE);
-    } else if (vigil_str_to_u64(f[1], UINT32_MAX, &size) || size == 0) {
+        sig->size = 0;
+    } else if (parse_size(f[1], &sig->size)) {
         return vg_load_error(ctx, "size must be a number > 0 or '*'");
     }
-    sig->size = (uint32_t)size;
+    type = vg_hash_type_from_hexlen(f[0].len);
+    if (type < 0 || vigil_str_hex(f[0], sig->digest, sizeof sig->digest))
+        return vg_load_error(ctx, "hash must be 32, 40 or 64 hex digits");
+    sig->type = (enum vg_hash_type)type;
     if (f[2].len == 0 || f[2].len > VIGIL_CAP_SIG_NAME)
         return vg_load_error(ctx, "bad signature name length");
     sig->name = f[2];
@@ -99,14 +128,16 @@ int vg_parse_fp_line(struct vg_load_ctx *ctx, struct vigil_str line)
     return add_hash(ctx, line, VG_HSET_ALLOW);
 }
 
+/* NAME, NAME:MD5-of-line, or the old .ign form DB:LINE:NAME. */
 int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line)
 {
-    struct vigil_str f[3];
+    struct vigil_str f[4];
     uint8_t md5[16];
-    size_t nf = vigil_str_split(line, ':', f, 3);
-    if (nf < 1 || nf > 2 || f[0].len == 0 || f[0].len > VIGIL_CAP_SIG_NAME)
-        return vg_load_error(ctx, "expected NAME or NAME:MD5");
+    size_t nf = vigil_str_split(line, ':', f, 4);
+    struct vigil_str name = nf == 3 ? f[2] : f[0];
+    if (nf < 1 || nf > 3 || name.len == 0 || name.len > VIGIL_CAP_SIG_NAME)
+        return vg_load_error(ctx, "expected NAME, NAME:MD5 or DB:LINE:NAME");
     if (nf == 2 && (f[1].len != 32 || vigil_str_hex(f[1], md5, sizeof md5)))
         return vg_load_error(ctx, "the MD5 must be 32 hex digits");
-    return vg_ignore_add(&ctx->eng->ignore, f[0], nf == 2 ? md5 : NULL);
+    return vg_ignore_add(&ctx->eng->ignore, name, nf == 2 ? md5 : NULL);
 }

@@ -77,8 +77,10 @@ summary)
         grep -qx "$l" <<<"$out" || fail "summary lacks '$l': $out"
     done ;;
 usage)
-    "$VIGIL" scan -d "$SRC/db/starter" >/dev/null 2>&1; rc=$?
-    [ $rc -eq 2 ] || fail "no PATH: exit $rc, want 2"
+    out=$(cd "$T" && "$VIGIL" scan --no-summary -d "$SRC/db/starter"); rc=$?
+    [ $rc -eq 1 ] || fail "no PATH: exit $rc, want 1 (scans the cwd)"
+    grep -qx "$T/eicar.com: Win.Test.EICAR_HDB-1.UNOFFICIAL FOUND" <<<"$out" ||
+        fail "no PATH did not scan the cwd: $out"
     "$VIGIL" frobnicate >/dev/null 2>&1; rc=$?
     [ $rc -eq 2 ] || fail "bad command: exit $rc, want 2"
     "$VIGIL" --version | grep -q "^vigil " || fail "no version" ;;

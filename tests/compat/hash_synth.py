@@ -89,6 +89,47 @@ def hash_dbs(f, eicar=True):
     }
 
 
+def edge_scenarios(files):
+    """One database per parsing edge case; the oracle decides whether it
+    loads, and what it detects when it does."""
+    f = files["f01.txt"]
+    h, n = md5(f), len(f)
+    cases = {
+        "garbage-but-newer-flevel": "zz:yy:Bad:217\n%s:%d:Ok\n" % (h, n),
+        "negative-minfl": "%s:%d:Neg:-1\n" % (h, n),
+        "size-plus-zeros": "%s:+00%d:Plus\n" % (h, n),
+        "size-zero": "%s:0:Zero\n" % h,
+        "size-negative": "%s:-5:Neg\n" % h,
+        "star-needs-73": "%s:*:Star:72\n" % h,
+        "star-ok": "%s:*:Star:73\n" % h,
+        "blank-line": "%s:%d:A\n\n" % (h, n),
+        "comment-only": "# nothing\n",
+        "crlf": "%s:%d:Crlf\r\n" % (h, n),
+        "six-fields": "%s:%d:Six:1:300:9\n" % (h, n),
+        "short-hash": "%s:%d:Short\n" % (h[:31], n),
+        "non-hex": "%sg:%d:NonHex\n" % (h[:31], n),
+        "empty-name": "%s:%d:\n" % (h, n),
+        "maxfl-216": "%s:%d:Max216:0:216\n" % (h, n),
+        "minfl-216": "%s:%d:Min216:216\n" % (h, n),
+    }
+    out = [Scenario("edge-" + k, {"edge.hdb": v}, {"f01.txt": f},
+                    option_sets=[[]]) for k, v in cases.items()]
+    out.append(Scenario("edge-empty-file", {"edge.hdb": ""}, {"f01.txt": f},
+                        option_sets=[[]]))
+    out.append(Scenario("edge-empty-ign2", {"e.ign2": "", "e.hdb": cases[
+        "crlf"]}, {"f01.txt": f}, db_args=["e.ign2", "e.hdb"],
+        option_sets=[[]]))
+    out.append(Scenario("edge-ign-old-form", {"e.ign2": "x:1:Crlf\n",
+                                              "e.hdb": cases["crlf"]},
+                        {"f01.txt": f}, db_args=["e.ign2", "e.hdb"],
+                        option_sets=[[]]))
+    out.append(Scenario("edge-unknown-ext", {"e.txt": "x\n", "e.hdb":
+                                             cases["crlf"]},
+                        {"f01.txt": f}, db_args=["e.txt", "e.hdb"],
+                        option_sets=[[]]))
+    return out
+
+
 def scenarios():
     rng = random.Random(20261122)
     files = make_files(rng)
@@ -113,4 +154,6 @@ def scenarios():
         Scenario("walk-missing-path", in_dir, files, db_args=["dir"],
                  targets=["f01.txt", "does-not-exist", "f02.txt"],
                  option_sets=[[]]),
-    ]
+        Scenario("walk-trailing-slash", in_dir, files, db_args=["dir"],
+                 targets=["sub/", "f01.txt"], option_sets=[[]]),
+    ] + edge_scenarios(files)

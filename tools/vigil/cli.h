@@ -29,6 +29,7 @@ struct scan_opts {
 /* Counters for the summary block. */
 struct scan_totals {
     uint64_t dirs, files, infected, errors;
+    uint64_t failed_paths; /* command-line paths not scanned (exit 2) */
     uint64_t bytes_scanned, bytes_read;
 };
 
@@ -56,6 +57,7 @@ void report_note(const struct scan_run *run, const char *path,
 /* A command-line path that cannot be reached (stderr, as clamscan). */
 void report_access_error(struct scan_run *run, const char *path,
                          const char *why);
+void report_unsupported(struct scan_run *run, const char *path);
 void report_summary(const struct scan_run *run, size_t nsigs, double secs,
                     const char *start, const char *end);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "common/dbpath.h"
@@ -12,7 +13,7 @@
 static void scan_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: vigil scan [OPTIONS] PATH...\n"
+            "Usage: vigil scan [OPTIONS] [PATH...]\n"
             "\n"
             "  -d, --database=PATH   signature file or directory (repeatable)\n"
             "  -r, --recursive       scan directories recursively\n"
@@ -23,7 +24,8 @@ static void scan_usage(FILE *out)
             "  -h, --help            show this help\n"
             "\n"
             "Without -d: $VIGIL_DB, /var/lib/vigil, /var/lib/clamav, then the\n"
-            "starter database. Exit: 0 clean, 1 found, 2 error.\n");
+            "starter database. Without PATH: the current directory.\n"
+            "Exit: 0 clean, 1 found, 2 error.\n");
 }
 
 static void log_to_stderr(void *cookie, enum vigil_log_level level,
@@ -143,15 +145,16 @@ int cmd_scan(int argc, char **argv)
     clock_date(start, sizeof start);
     if (parse_args(argc, argv, &opts) != 0)
         goto out;
-    if (optind >= argc) {
-        fprintf(stderr, "vigil scan: no PATH given\n");
-        scan_usage(stderr);
-        goto out;
-    }
     if (!(eng = load_engine(&opts)))
         goto out;
     if (vigil_scan_new(&run.scan, eng) != VIGIL_OK)
         goto out;
+    if (optind >= argc) { /* as clamscan: no PATH scans the current folder */
+        char *cwd = getcwd(NULL, 0);
+        if (cwd)
+            walk_path(&run, cwd);
+        free(cwd);
+    }
     for (int i = optind; i < argc; i++)
         walk_path(&run, argv[i]);
     clock_date(end, sizeof end);
@@ -159,9 +162,9 @@ int cmd_scan(int argc, char **argv)
         report_summary(&run, vigil_engine_signature_count(eng),
                        seconds_since(&t0), start, end);
     /* As clamscan: a detection outranks errors in the exit code. */
-    rc = run.totals.infected ? VIGIL_EXIT_FOUND
-         : run.totals.errors ? VIGIL_EXIT_ERROR
-                             : VIGIL_EXIT_CLEAN;
+    rc = run.totals.infected                              ? VIGIL_EXIT_FOUND
+         : run.totals.errors || run.totals.failed_paths ? VIGIL_EXIT_ERROR
+                                                        : VIGIL_EXIT_CLEAN;
 out:
     vigil_scan_free(&run.scan);
     vigil_engine_unref(&eng);

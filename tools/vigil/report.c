@@ -33,13 +33,22 @@ void report_note(const struct scan_run *run, const char *path,
         printf("%s: %s\n", path, msg);
 }
 
+/* Neither of these counts in "Total errors", but both make the exit code 2,
+ * as in clamscan. */
 void report_access_error(struct scan_run *run, const char *path,
                          const char *why)
 {
-    run->totals.errors++;
+    run->totals.failed_paths++;
     fflush(stdout);
     fprintf(stderr, "%s: %s\nWARNING: %s: Can't access file\n", path, why,
             path);
+}
+
+void report_unsupported(struct scan_run *run, const char *path)
+{
+    run->totals.failed_paths++;
+    fflush(stdout);
+    fprintf(stderr, "WARNING: %s: Not supported file type\n", path);
 }
 
 static double mb(uint64_t bytes)
@@ -61,6 +70,7 @@ void report_summary(const struct scan_run *run, size_t nsigs, double secs,
     if (t->errors)
         printf("Total errors: %llu\n", (unsigned long long)t->errors);
     printf("Data scanned: %.2f MB\n", mb(t->bytes_scanned));
+    /* clamscan counts whole 4 KiB blocks read. */
     printf("Data read: %.2f MB (ratio %.2f:1)\n", mb(t->bytes_read),
            t->bytes_read ? (double)t->bytes_scanned / (double)t->bytes_read
                          : 0.0);

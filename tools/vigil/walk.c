@@ -28,7 +28,7 @@ static void scan_file(struct scan_run *run, const char *path,
         return;
     }
     run->totals.files++;
-    run->totals.bytes_read += (uint64_t)st->st_size;
+    run->totals.bytes_read += (uint64_t)st->st_size / 4096 * 4096;
     run->totals.bytes_scanned += res.bytes_scanned;
     if (res.verdict == VIGIL_FOUND) {
         run->totals.infected++;
@@ -109,16 +109,32 @@ static void scan_dir(struct scan_run *run, const char *dir)
     free(names);
 }
 
-void walk_path(struct scan_run *run, const char *path)
+/* Command-line paths print as typed, less trailing slashes. */
+static void trim_slashes(char *p)
+{
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+}
+
+void walk_path(struct scan_run *run, const char *arg)
 {
     struct stat st;
-    /* Command-line paths follow symlinks, as clamscan does. */
-    if (stat(path, &st) != 0) {
-        report_access_error(run, path, strerror(errno));
+    char *path = strdup(arg);
+    if (!path)
         return;
-    }
-    if (S_ISDIR(st.st_mode))
+    trim_slashes(path);
+    /* Command-line paths follow symlinks, as clamscan does; a dangling
+     * link given by name is passed over in silence, as there. */
+    if (stat(path, &st) != 0) {
+        if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+            report_access_error(run, path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
         scan_dir(run, path);
-    else
+    } else if (S_ISREG(st.st_mode)) {
         scan_file(run, path, &st);
+    } else {
+        report_unsupported(run, path);
+    }
+    free(path);
 }
