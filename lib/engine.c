@@ -29,6 +29,7 @@ int vigil_engine_new(struct vigil_engine **out,
     vg_names_init(&eng->names);
     vg_hashdb_init(&eng->hashes);
     vg_ignore_init(&eng->ignore);
+    vg_matcher_init(&eng->body);
     *out = eng;
     return VIGIL_OK;
 }
@@ -62,6 +63,7 @@ int vigil_engine_load_db(struct vigil_engine *eng, const char *path,
 
 int vigil_engine_compile(struct vigil_engine *eng)
 {
+    const char *why = NULL;
     int ret;
     VIGIL_VALIDATE(eng ? &eng->log : NULL, eng != NULL, VIGIL_E_ARG);
     if (eng->compiled)
@@ -69,6 +71,12 @@ int vigil_engine_compile(struct vigil_engine *eng)
     ret = vg_hashdb_build(&eng->hashes);
     if (ret != VIGIL_OK)
         return ret;
+    ret = vg_matcher_compile(&eng->body, &why);
+    if (ret != VIGIL_OK) {
+        vg_engine_set_error(eng, "cannot compile body signatures: %s",
+                            why ? why : vigil_strerror(ret));
+        return ret;
+    }
     vg_ignore_free(&eng->ignore); /* only needed while loading */
     eng->compiled = true;
     return VIGIL_OK;
@@ -101,6 +109,8 @@ void vigil_engine_unref(struct vigil_engine **engp)
     if (atomic_fetch_sub(&eng->refs, 1) != 1)
         return;
     vg_hashdb_free(&eng->hashes);
+    vg_matcher_free(&eng->body);
+    vg_ndbs_free(&eng->ndbs);
     vg_names_free(&eng->names);
     vg_ignore_free(&eng->ignore);
     vigil_free(eng);

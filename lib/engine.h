@@ -10,9 +10,11 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "db/bodysigs.h"
 #include "db/hashdb.h"
 #include "db/ignore.h"
 #include "db/names.h"
+#include "match/matcher.h"
 #include "util/log.h"
 #include "vigil/vigil.h"
 
@@ -25,6 +27,8 @@ struct vigil_engine {
     char last_error[1024];
     struct vg_names names;
     struct vg_hashdb hashes;
+    struct vg_matcher body;  /* every body pattern (.ndb, .ldb) */
+    struct vg_ndbs ndbs;     /* .ndb signatures: owner -> name */
     struct vg_ignore ignore; /* used at load time only */
 };
 

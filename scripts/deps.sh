@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh build|test
 set -euo pipefail
 
-build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev)
+build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev libvectorscan-dev)
 test_pkgs=(libcmocka-dev clang clamav clamav-testfiles python3 util-linux)
 
 want=("${build_pkgs[@]}")

@@ -39,13 +39,13 @@ static const struct db_kind kinds[] = {
     {".fp", vg_parse_fp_line, 0},
     {".sfp", vg_parse_fp_line, 0},
     {".ign2", vg_parse_ign2_line, KIND_FIRST},
-    {".ndb", NULL, KIND_NOTYET},
+    {".ndb", vg_parse_ndb_line, 0},
     {".ldb", NULL, KIND_NOTYET},
     {".mdb", NULL, KIND_NOTYET},
     {".msb", NULL, KIND_NOTYET},
     {".imp", NULL, KIND_NOTYET},
     {".cdb", NULL, KIND_NOTYET},
-    {".ndu", NULL, KIND_NOTYET | KIND_PUA},
+    {".ndu", vg_parse_ndb_line, KIND_PUA},
     {".ldu", NULL, KIND_NOTYET | KIND_PUA},
     {".mdu", NULL, KIND_NOTYET | KIND_PUA},
     {".msu", NULL, KIND_NOTYET | KIND_PUA},
@@ -354,15 +354,20 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
                             const void *data, size_t len, unsigned *nsigs)
 {
     struct vg_hashdb_mark mark;
+    struct vg_matcher_mark body_mark;
+    uint32_t ndbs_n = eng->ndbs.n;
     size_t names_len = eng->names.pool.len;
     uint32_t ign_n = eng->ignore.n;
     unsigned added = 0;
     int ret;
     vg_hashdb_mark(&eng->hashes, &mark);
+    vg_matcher_mark(&eng->body, &body_mark);
     ret = data ? load_buffer(eng, path, data, len, &added)
                : load_any(eng, path, &added);
     if (ret != VIGIL_OK) {
         vg_hashdb_rollback(&eng->hashes, &mark);
+        vg_matcher_rollback(&eng->body, &body_mark);
+        eng->ndbs.n = ndbs_n;
         vg_names_truncate(&eng->names, names_len);
         vg_ignore_truncate(&eng->ignore, ign_n);
         vg_ignore_finish(&eng->ignore);

@@ -39,5 +39,7 @@ vg_load_error(struct vg_load_ctx *ctx, const char *fmt, ...);
 int vg_parse_hdb_line(struct vg_load_ctx *ctx, struct vigil_str line);
 int vg_parse_fp_line(struct vg_load_ctx *ctx, struct vigil_str line);
 int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line);
+/* parse_ndb.c */
+int vg_parse_ndb_line(struct vg_load_ctx *ctx, struct vigil_str line);
 
 #endif

@@ -242,6 +242,11 @@ static void class_set(uint8_t *cls, unsigned b)
     cls[b >> 3] = (uint8_t)(cls[b >> 3] | (1u << (b & 7)));
 }
 
+static bool is_eol(uint8_t c)
+{
+    return c == '\n' || c == '\r';
+}
+
 static bool is_alnum(uint8_t c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -343,15 +348,46 @@ static int add_byte_class(struct pstate *st, size_t end, bool neg)
     return add_class(st, cls);
 }
 
+/*
+ * Which bytes delimit a word for (B), measured against clamscan: bit 1 may
+ * stand before a word, bit 2 after it. Letters, digits and most
+ * punctuation are neither.
+ */
+static uint8_t word_bound_bits(uint8_t c)
+{
+    switch (c) {
+    case ' ': case '-': case '/': case '_':
+        return 3;
+    case '.': case '<': case '@':
+        return 1;
+    case '\n': case '\r': case '"': case '\'': case '=': case '>':
+        return 2;
+    default:
+        return 0;
+    }
+}
+
+/* (W) is a non-alphanumeric byte. (B) and (L) look at the byte just
+ * outside the pattern (or the file's edge) when they start or end it;
+ * inside a pattern they match one byte of their class. */
 static int add_special(struct pstate *st, char what)
 {
+    struct vg_patstore *ps = st->ps;
     struct vg_elem e = {VG_EL_BOUND, (uint8_t)what, 0, 0, 0};
+    const struct vg_pat *p = &ps->pats[ps->npats];
     uint8_t cls[32] = {0};
     st->i += 2;
-    if (what != 'W')
+    if (what != 'W' && p->nsegs == 1 && ps->segs[st->seg].nelems == 0)
         return add_elem(st, e);
+    if (what != 'W' && st->i == st->len) {
+        e.mask = 1;
+        return add_elem(st, e);
+    }
+    /* Inside a pattern each is one byte of its class. */
     for (unsigned b = 0; b < 256; b++)
-        if (!is_alnum((uint8_t)b))
+        if (what == 'W'   ? !is_alnum((uint8_t)b)
+            : what == 'L' ? is_eol((uint8_t)b)
+                          : word_bound_bits((uint8_t)b) != 0)
             class_set(cls, b);
     return add_class(st, cls);
 }
@@ -412,18 +448,15 @@ static bool has_byte_elem(const struct vg_patstore *ps, const struct vg_seg *sg)
     return false;
 }
 
-/* Bounds know where they stand: 0 check before, 1 after, 2 between. */
+/* Zero-width bounds look behind when they start the pattern, ahead when
+ * they end it (fullword bounds are added at both ends). */
 static void place_bounds(struct vg_patstore *ps, const struct vg_pat *p)
 {
     uint32_t first = ps->segs[p->first_seg].first_elem;
     const struct vg_seg *last = &ps->segs[p->first_seg + p->nsegs - 1];
-    uint32_t end = last->first_elem + last->nelems;
-    for (uint32_t e = first; e < end; e++) {
-        struct vg_elem *el = &ps->elems[e];
-        if (el->kind != VG_EL_BOUND)
-            continue;
-        el->mask = e == first ? 0 : e == end - 1 ? 1 : 2;
-    }
+    for (uint32_t e = first; e < last->first_elem + last->nelems; e++)
+        if (ps->elems[e].kind == VG_EL_BOUND)
+            ps->elems[e].mask = e == first ? 0 : 1;
 }
 
 static int finish_pattern(struct pstate *st)
@@ -617,30 +650,23 @@ int vg_pattern_parse(struct vg_patstore *ps, struct vigil_str hex,
 
 /* ---- matching one segment ------------------------------------------------ */
 
-static bool is_eol(uint8_t c)
-{
-    return c == '\n' || c == '\r';
-}
-
-/* A zero-width assertion at @p pos: mask says whether it looks before,
- * after, or across the position. */
+/* A zero-width assertion at @p pos, looking behind (mask 0) or ahead. */
 static bool bound_ok(const struct vg_elem *e, const uint8_t *d, size_t len,
                      size_t pos)
 {
-    bool (*test)(uint8_t) = e->val == 'L' ? is_eol : NULL;
-    bool before, after;
-    if (test) {
-        before = pos == 0 || is_eol(d[pos - 1]);
-        after = pos == len || is_eol(d[pos]);
-        return e->mask == 0 ? before : e->mask == 1 ? after : before || after;
+    bool ahead = e->mask != 0;
+    uint8_t c;
+    if (ahead ? pos == len : pos == 0)
+        return true;
+    c = ahead ? d[pos] : d[pos - 1];
+    switch (e->val) {
+    case 'L':
+        return is_eol(c);
+    case 'B':
+        return word_bound_bits(c) & (ahead ? 2 : 1);
+    default: /* 'F': fullword */
+        return !is_alnum(c);
     }
-    before = pos == 0 || !is_alnum(d[pos - 1]);
-    after = pos == len || !is_alnum(d[pos]);
-    if (e->mask == 0)
-        return before;
-    if (e->mask == 1)
-        return after;
-    return pos > 0 && pos < len && is_alnum(d[pos - 1]) != is_alnum(d[pos]);
 }
 
 static bool alt_ok(const struct vg_patstore *ps, const struct vg_alt *a,

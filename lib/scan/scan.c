@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// scan.c: per-thread scan state and the scan of one object: whole-file
-// hashes (computed only when some signature could match the size), the
-// allow-list, then detections.
+// scan.c: per-thread scan state and the scan of one object: body
+// signatures, whole-file hashes (computed only when some signature could
+// match the size), then the allow-list.
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -22,13 +22,17 @@
 
 struct vigil_scan {
     struct vigil_engine *eng;
+    struct vg_match_scratch *ms;
+    bool allmatch; /* the current scan's mode */
     EVP_MD_CTX *md[VG_HASH_NTYPES];
     const char *names[VIGIL_CAP_MATCHES];
     size_t n_names;
 };
 
+/* Digests are computed at most once per object, and only those some
+ * signature of the consulted set could match at this size. */
 struct digests {
-    bool have[VG_HASH_NTYPES];
+    bool done[VG_HASH_NTYPES];
     uint8_t d[VG_HASH_NTYPES][VG_HASH_MAXLEN];
 };
 
@@ -41,6 +45,7 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
     scan = vigil_calloc(1, sizeof *scan);
     if (!scan)
         return VIGIL_E_NOMEM;
+    scan->eng = vigil_engine_ref(eng);
     for (int t = 0; t < VG_HASH_NTYPES; t++) {
         scan->md[t] = EVP_MD_CTX_new();
         if (!scan->md[t]) {
@@ -48,7 +53,10 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
             return VIGIL_E_NOMEM;
         }
     }
-    scan->eng = vigil_engine_ref(eng);
+    if (vg_match_scratch_new(&eng->body, &scan->ms) != VIGIL_OK) {
+        vigil_scan_free(&scan);
+        return VIGIL_E_NOMEM;
+    }
     *out = scan;
     return VIGIL_OK;
 }
@@ -61,6 +69,7 @@ void vigil_scan_free(struct vigil_scan **scanp)
     scan = *scanp;
     for (int t = 0; t < VG_HASH_NTYPES; t++)
         EVP_MD_CTX_free(scan->md[t]);
+    vg_match_scratch_free(&scan->ms);
     vigil_engine_unref(&scan->eng);
     vigil_free(scan);
     *scanp = NULL;
@@ -75,37 +84,32 @@ static const EVP_MD *hash_md(enum vg_hash_type t)
     }
 }
 
-static bool wants_hash(const struct vg_hashdb *db, enum vg_hash_type t,
-                       uint64_t size)
-{
-    return vg_hashdb_wants(db, VG_HSET_DETECT, t, size) ||
-           vg_hashdb_wants(db, VG_HSET_ALLOW, t, size);
-}
-
-/* One pass over the data feeds every digest some signature needs. */
+/* One pass over the data feeds every digest still wanted. */
 static int compute_digests(struct vigil_scan *scan, struct vigil_span data,
-                           struct digests *dg)
+                           enum vg_hash_set set, struct digests *dg)
 {
-    int t, any = 0;
+    bool want[VG_HASH_NTYPES], any = false;
+    int t;
     for (t = 0; t < VG_HASH_NTYPES; t++) {
-        dg->have[t] = wants_hash(&scan->eng->hashes, t, data.len);
-        if (dg->have[t] &&
-            !EVP_DigestInit_ex(scan->md[t], hash_md(t), NULL))
+        want[t] = !dg->done[t] &&
+                  vg_hashdb_wants(&scan->eng->hashes, set, t, data.len);
+        if (want[t] && !EVP_DigestInit_ex(scan->md[t], hash_md(t), NULL))
             return VIGIL_E_NOMEM;
-        any |= dg->have[t];
+        any |= want[t];
     }
-    if (!any)
-        return VIGIL_OK;
-    for (size_t off = 0; off < data.len; off += HASH_SLICE) {
+    for (size_t off = 0; any && off < data.len; off += HASH_SLICE) {
         size_t n = data.len - off < HASH_SLICE ? data.len - off : HASH_SLICE;
         for (t = 0; t < VG_HASH_NTYPES; t++)
-            if (dg->have[t] &&
-                !EVP_DigestUpdate(scan->md[t], data.p + off, n))
+            if (want[t] && !EVP_DigestUpdate(scan->md[t], data.p + off, n))
                 return VIGIL_E_NOMEM;
     }
-    for (t = 0; t < VG_HASH_NTYPES; t++)
-        if (dg->have[t] && !EVP_DigestFinal_ex(scan->md[t], dg->d[t], NULL))
+    for (t = 0; t < VG_HASH_NTYPES; t++) {
+        if (!want[t])
+            continue;
+        if (!EVP_DigestFinal_ex(scan->md[t], dg->d[t], NULL))
             return VIGIL_E_NOMEM;
+        dg->done[t] = true;
+    }
     return VIGIL_OK;
 }
 
@@ -115,7 +119,7 @@ static bool allow_listed(const struct vg_hashdb *db, const struct digests *dg,
     uint32_t first;
     for (int t = 0; t < VG_HASH_NTYPES; t++)
         for (int a = 0; a < 2; a++)
-            if (dg->have[t] &&
+            if (dg->done[t] &&
                 vg_hashtab_find(&db->tab[VG_HSET_ALLOW][t][a], dg->d[t],
                                 size, &first))
                 return true;
@@ -137,42 +141,81 @@ static void add_name(struct vigil_scan *scan, const char *name)
  * first loaded). Order: MD5, SHA1, SHA256; exact sizes before '*'.
  */
 static void match_hashes(struct vigil_scan *scan, const struct digests *dg,
-                         uint64_t size, bool allmatch)
+                         uint64_t size)
 {
     const struct vigil_engine *eng = scan->eng;
     for (int t = 0; t < VG_HASH_NTYPES; t++) {
-        for (int a = 0; a < 2 && dg->have[t]; a++) {
+        for (int a = 0; a < 2 && dg->done[t]; a++) {
             const struct vg_hashtab *tab =
                 &eng->hashes.tab[VG_HSET_DETECT][t][a];
             uint32_t first;
             if (!vg_hashtab_find(tab, dg->d[t], size, &first))
                 continue;
             add_name(scan, vg_names_get(&eng->names, tab->names[first]));
-            if (!allmatch)
+            if (!scan->allmatch)
                 return;
         }
     }
 }
 
+static int on_body_match(void *cookie, uint32_t owner, uint64_t start,
+                         uint64_t end)
+{
+    struct vigil_scan *scan = cookie;
+    const struct vigil_engine *eng = scan->eng;
+    (void)start;
+    (void)end;
+    if (owner & VG_OWNER_LDB)
+        return 0;
+    add_name(scan, vg_names_get(&eng->names, eng->ndbs.names[owner]));
+    return !scan->allmatch;
+}
+
+/* Body signatures: for now every object is matched as target 0. */
+static int match_body(struct vigil_scan *scan, struct vigil_span data)
+{
+    return vg_matcher_scan(&scan->eng->body, scan->ms, data, 1u << 0, NULL,
+                           on_body_match, scan);
+}
+
+static void fill_result(const struct vigil_scan *scan, struct vigil_result *res)
+{
+    res->verdict = VIGIL_FOUND;
+    res->sig_name = scan->names[0];
+    res->names = scan->names;
+    res->n_names = scan->n_names;
+}
+
+/*
+ * Order as in ClamAV: body signatures, then whole-file hashes. A detected
+ * object is then checked against the allow-list, which cancels every
+ * detection of it.
+ */
 static int scan_span(struct vigil_scan *scan, struct vigil_span data,
                      unsigned flags, struct vigil_result *res)
 {
     struct digests dg;
     int ret;
-    scan->n_names = 0;
+    memset(&dg, 0, sizeof dg);
     memset(res, 0, sizeof *res);
-    if ((ret = compute_digests(scan, data, &dg)) != VIGIL_OK)
-        return ret;
+    scan->n_names = 0;
+    scan->allmatch = flags & VIGIL_SCAN_ALLMATCH;
     res->bytes_scanned = data.len;
-    if (allow_listed(&scan->eng->hashes, &dg, data.len))
-        return VIGIL_OK;
-    match_hashes(scan, &dg, data.len, flags & VIGIL_SCAN_ALLMATCH);
-    if (scan->n_names) {
-        res->verdict = VIGIL_FOUND;
-        res->sig_name = scan->names[0];
-        res->names = scan->names;
-        res->n_names = scan->n_names;
+    if ((ret = match_body(scan, data)) != VIGIL_OK)
+        return ret;
+    if (scan->n_names == 0 || scan->allmatch) {
+        if ((ret = compute_digests(scan, data, VG_HSET_DETECT, &dg)))
+            return ret;
+        match_hashes(scan, &dg, data.len);
     }
+    if (scan->n_names == 0)
+        return VIGIL_OK;
+    if ((ret = compute_digests(scan, data, VG_HSET_ALLOW, &dg)))
+        return ret;
+    if (allow_listed(&scan->eng->hashes, &dg, data.len))
+        scan->n_names = 0;
+    else
+        fill_result(scan, res);
     return VIGIL_OK;
 }
 

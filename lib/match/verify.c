@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// verify.c: the scan side of the matcher: prefilter candidates, verification
+// of whole patterns around them, and patterns pinned to an offset.
+#include <string.h>
+
+#include "match/matcher.h"
+#include "match/matcher_private.h"
+#include "match/prefilter.h"
+#include "util/alloc.h"
+#include "vigil/vigil.h"
+
+struct vg_match_scratch {
+    struct vg_pf_scratch *pf;
+};
+
+int vg_match_scratch_new(const struct vg_matcher *m,
+                         struct vg_match_scratch **out)
+{
+    struct vg_match_scratch *s = vigil_calloc(1, sizeof *s);
+    int ret = VIGIL_OK;
+    if (!s)
+        return VIGIL_E_NOMEM;
+    for (int t = 0; t < VG_NTARGETS && ret == VIGIL_OK; t++)
+        if (m->pf[t])
+            ret = vg_pf_scratch_add(&s->pf, m->pf[t]);
+    if (ret != VIGIL_OK) {
+        vg_match_scratch_free(&s);
+        return ret;
+    }
+    *out = s;
+    return VIGIL_OK;
+}
+
+void vg_match_scratch_free(struct vg_match_scratch **s)
+{
+    if (!s || !*s)
+        return;
+    vg_pf_scratch_free(&(*s)->pf);
+    VIGIL_FREEP(s);
+}
+
+/* Everything one scan's verification needs. */
+struct vctx {
+    const struct vg_matcher *m;
+    const uint8_t *d;
+    size_t len;
+    const struct vg_exe_info *exe;
+    vg_match_fn fn;
+    void *cookie;
+    uint64_t budget;
+    bool over_budget;
+};
+
+static bool seg_at(struct vctx *v, uint32_t si, uint64_t pos)
+{
+    if (v->budget == 0) {
+        v->over_budget = true;
+        return false;
+    }
+    v->budget--;
+    return vg_seg_match(&v->m->ps, si, v->d, v->len, (size_t)pos);
+}
+
+/* Is @p start an allowed start for pattern @p pi? */
+static bool start_ok(const struct vctx *v, uint32_t pi, uint64_t start)
+{
+    const struct vg_offset *o = &v->m->meta[pi].off;
+    uint64_t lo, hi;
+    if (o->kind == VG_OFF_ANY || o->kind == VG_OFF_MACRO)
+        return true;
+    if (o->kind == VG_OFF_VI) {
+        for (uint32_t i = 0; v->exe && i < v->exe->nvinfo; i++)
+            if (start == v->exe->vinfo[i].off)
+                return true;
+        return false;
+    }
+    if (!vg_offset_resolve(o, v->len, v->exe, &lo, &hi))
+        return false;
+    return start >= lo && start <= hi;
+}
+
+/* Segments after k: the earliest placement that fits every gap.
+ * @p end is where segment k ends; on success *out is the match end. */
+static bool place_forward(struct vctx *v, const struct vg_pat *p, uint32_t k,
+                          uint64_t end, uint64_t *out)
+{
+    const struct vg_seg *next;
+    uint64_t lo, hi;
+    if (k + 1 == p->nsegs) {
+        *out = end;
+        return true;
+    }
+    next = &v->m->ps.segs[p->first_seg + k + 1];
+    lo = end + next->gap_min;
+    hi = next->gap_max == VG_GAP_INF ? v->len : end + next->gap_max;
+    for (uint64_t s = lo; s <= hi && s + next->len <= v->len; s++)
+        if (seg_at(v, p->first_seg + k + 1, s) &&
+            place_forward(v, p, k + 1, s + next->len, out))
+            return true;
+    return false;
+}
+
+/* Segments before k, latest placement first; segment k starts at @p start.
+ * On success *out is the match start (segment 0's start). */
+static bool place_backward(struct vctx *v, uint32_t pi, uint32_t k,
+                           uint64_t start, uint64_t *out)
+{
+    const struct vg_pat *p = &v->m->ps.pats[pi];
+    const struct vg_seg *cur = &v->m->ps.segs[p->first_seg + k], *prev;
+    uint64_t lo_end, hi_end;
+    if (k == 0) {
+        *out = start;
+        return start_ok(v, pi, start);
+    }
+    prev = &v->m->ps.segs[p->first_seg + k - 1];
+    if (start < cur->gap_min + prev->len)
+        return false;
+    hi_end = start - cur->gap_min;
+    lo_end = cur->gap_max == VG_GAP_INF || cur->gap_max > start
+                 ? prev->len
+                 : start - cur->gap_max;
+    if (lo_end < prev->len)
+        lo_end = prev->len;
+    for (uint64_t e = hi_end + 1; e-- > lo_end;)
+        if (seg_at(v, p->first_seg + k - 1, e - prev->len) &&
+            place_backward(v, pi, k - 1, e - prev->len, out))
+            return true;
+    return false;
+}
+
+/* Segment k of pattern pi placed at @p pos: is there a whole match? */
+static bool verify_at(struct vctx *v, uint32_t pi, uint32_t k, uint64_t pos,
+                      uint64_t *start, uint64_t *end)
+{
+    const struct vg_pat *p = &v->m->ps.pats[pi];
+    uint32_t si = p->first_seg + k;
+    if (!seg_at(v, si, pos))
+        return false;
+    return place_backward(v, pi, k, pos, start) &&
+           place_forward(v, p, k, pos + v->m->ps.segs[si].len, end);
+}
+
+static int report(struct vctx *v, uint32_t pi, uint64_t start, uint64_t end)
+{
+    return v->fn(v->cookie, v->m->ps.pats[pi].owner, start, end);
+}
+
+struct hitctx {
+    struct vctx *v;
+    uint32_t mask;
+};
+
+static int on_literal(void *cookie, uint32_t lit, uint64_t end)
+{
+    struct hitctx *h = cookie;
+    struct vctx *v = h->v;
+    const struct vg_matcher *m = v->m;
+    for (uint32_t i = m->lit_first[lit]; i < m->lit_first[lit + 1]; i++) {
+        const struct vg_atom *a = &m->atoms[i];
+        uint64_t pos, s, e;
+        if (!(h->mask & (1u << m->meta[a->pat].target)))
+            continue;
+        if (end < (uint64_t)a->len + a->at)
+            continue;
+        pos = end - a->len - a->at;
+        if (verify_at(v, a->pat, a->seg - m->ps.pats[a->pat].first_seg, pos,
+                      &s, &e) &&
+            report(v, a->pat, s, e))
+            return 1;
+    }
+    return v->over_budget;
+}
+
+/* Pinned patterns: try every start the offset allows. */
+static int scan_pinned(struct vctx *v, unsigned t)
+{
+    const struct vg_matcher *m = v->m;
+    for (uint32_t i = 0; i < m->npinned[t]; i++) {
+        uint32_t pi = m->pinned[t][i];
+        uint64_t lo, hi, s, e;
+        if (!vg_offset_resolve(&m->meta[pi].off, v->len, v->exe, &lo, &hi))
+            continue;
+        for (uint64_t pos = lo; pos <= hi && pos < v->len; pos++)
+            if (verify_at(v, pi, 0, pos, &s, &e)) {
+                if (report(v, pi, s, e))
+                    return 1;
+                break;
+            }
+    }
+    return 0;
+}
+
+int vg_matcher_scan(const struct vg_matcher *m, struct vg_match_scratch *s,
+                    struct vigil_span data, uint32_t target_mask,
+                    const struct vg_exe_info *exe, vg_match_fn fn,
+                    void *cookie)
+{
+    struct vctx v = {m, data.p, data.len, exe, fn, cookie, VG_VERIFY_BUDGET,
+                     false};
+    struct hitctx h = {&v, target_mask};
+    for (unsigned t = 0; t < VG_NTARGETS; t++) {
+        int ret;
+        if (!(target_mask & (1u << t)))
+            continue;
+        if (scan_pinned(&v, t))
+            return v.over_budget ? VIGIL_E_LIMIT : VIGIL_OK;
+        if (!m->pf[t] || data.len == 0)
+            continue;
+        h.mask = 1u << t;
+        ret = vg_prefilter_scan(m->pf[t], s->pf, data.p, data.len, on_literal,
+                                &h);
+        if (ret == VIGIL_E_LIMIT)
+            return v.over_budget ? VIGIL_E_LIMIT : VIGIL_OK;
+        if (ret != VIGIL_OK)
+            return ret;
+    }
+    return VIGIL_OK;
+}
