@@ -30,6 +30,7 @@ int vigil_engine_new(struct vigil_engine **out,
     vg_hashdb_init(&eng->hashes);
     vg_ignore_init(&eng->ignore);
     vg_matcher_init(&eng->body);
+    vg_lsigs_init(&eng->lsigs);
     *out = eng;
     return VIGIL_OK;
 }
@@ -71,7 +72,9 @@ int vigil_engine_compile(struct vigil_engine *eng)
     ret = vg_hashdb_build(&eng->hashes);
     if (ret != VIGIL_OK)
         return ret;
-    ret = vg_matcher_compile(&eng->body, &why);
+    ret = vg_lsigs_compile(&eng->lsigs, &why);
+    if (ret == VIGIL_OK)
+        ret = vg_matcher_compile(&eng->body, &why);
     if (ret != VIGIL_OK) {
         vg_engine_set_error(eng, "cannot compile body signatures: %s",
                             why ? why : vigil_strerror(ret));
@@ -111,6 +114,7 @@ void vigil_engine_unref(struct vigil_engine **engp)
     vg_hashdb_free(&eng->hashes);
     vg_matcher_free(&eng->body);
     vg_ndbs_free(&eng->ndbs);
+    vg_lsigs_free(&eng->lsigs);
     vg_names_free(&eng->names);
     vg_ignore_free(&eng->ignore);
     vigil_free(eng);

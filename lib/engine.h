@@ -14,6 +14,7 @@
 #include "db/hashdb.h"
 #include "db/ignore.h"
 #include "db/names.h"
+#include "match/lsig.h"
 #include "match/matcher.h"
 #include "util/log.h"
 #include "vigil/vigil.h"
@@ -29,6 +30,7 @@ struct vigil_engine {
     struct vg_hashdb hashes;
     struct vg_matcher body;  /* every body pattern (.ndb, .ldb) */
     struct vg_ndbs ndbs;     /* .ndb signatures: owner -> name */
+    struct vg_lsigs lsigs;   /* .ldb logical signatures */
     struct vg_ignore ignore; /* used at load time only */
 };
 

@@ -17,6 +17,8 @@ enum vg_hash_type {
 enum vg_hash_set {
     VG_HSET_DETECT, /* .hdb .hsb: a match is a detection */
     VG_HSET_ALLOW,  /* .fp .sfp: a match makes the file clean */
+    VG_HSET_PESECT, /* .mdb .msb: PE section hash, size = section size */
+    VG_HSET_IMP,    /* .imp: PE import-table hash, size = bytes hashed */
     VG_HSET_N
 };
 

@@ -41,14 +41,14 @@ static const struct db_kind kinds[] = {
     {".ign2", vg_parse_ign2_line, KIND_FIRST},
     {".ndb", vg_parse_ndb_line, 0},
     {".ldb", NULL, KIND_NOTYET},
-    {".mdb", NULL, KIND_NOTYET},
-    {".msb", NULL, KIND_NOTYET},
-    {".imp", NULL, KIND_NOTYET},
+    {".mdb", vg_parse_mdb_line, 0},
+    {".msb", vg_parse_mdb_line, 0},
+    {".imp", vg_parse_imp_line, 0},
     {".cdb", NULL, KIND_NOTYET},
     {".ndu", vg_parse_ndb_line, KIND_PUA},
     {".ldu", NULL, KIND_NOTYET | KIND_PUA},
-    {".mdu", NULL, KIND_NOTYET | KIND_PUA},
-    {".msu", NULL, KIND_NOTYET | KIND_PUA},
+    {".mdu", vg_parse_mdb_line, KIND_PUA},
+    {".msu", vg_parse_mdb_line, KIND_PUA},
     {".cvd", NULL, KIND_NOTYET},
     {".cld", NULL, KIND_NOTYET},
     {".cud", NULL, KIND_NOTYET},
@@ -355,6 +355,7 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
 {
     struct vg_hashdb_mark mark;
     struct vg_matcher_mark body_mark;
+    struct vg_lsigs_mark lsig_mark;
     uint32_t ndbs_n = eng->ndbs.n;
     size_t names_len = eng->names.pool.len;
     uint32_t ign_n = eng->ignore.n;
@@ -362,11 +363,13 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
     int ret;
     vg_hashdb_mark(&eng->hashes, &mark);
     vg_matcher_mark(&eng->body, &body_mark);
+    vg_lsigs_mark(&eng->lsigs, &lsig_mark);
     ret = data ? load_buffer(eng, path, data, len, &added)
                : load_any(eng, path, &added);
     if (ret != VIGIL_OK) {
         vg_hashdb_rollback(&eng->hashes, &mark);
         vg_matcher_rollback(&eng->body, &body_mark);
+        vg_lsigs_rollback(&eng->lsigs, &lsig_mark);
         eng->ndbs.n = ndbs_n;
         vg_names_truncate(&eng->names, names_len);
         vg_ignore_truncate(&eng->ignore, ign_n);

@@ -42,4 +42,8 @@ int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line);
 /* parse_ndb.c */
 int vg_parse_ndb_line(struct vg_load_ctx *ctx, struct vigil_str line);
 
+/* Line parsers (parse_pehash.c): .mdb/.msb/.mdu/.msu and .imp. */
+int vg_parse_mdb_line(struct vg_load_ctx *ctx, struct vigil_str line);
+int vg_parse_imp_line(struct vg_load_ctx *ctx, struct vigil_str line);
+
 #endif

@@ -23,6 +23,7 @@
 struct vigil_scan {
     struct vigil_engine *eng;
     struct vg_match_scratch *ms;
+    struct vg_lsig_scan *ls;
     bool allmatch; /* the current scan's mode */
     EVP_MD_CTX *md[VG_HASH_NTYPES];
     const char *names[VIGIL_CAP_MATCHES];
@@ -53,7 +54,8 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
             return VIGIL_E_NOMEM;
         }
     }
-    if (vg_match_scratch_new(&eng->body, &scan->ms) != VIGIL_OK) {
+    if (vg_match_scratch_new(&eng->body, &scan->ms) != VIGIL_OK ||
+        vg_lsig_scan_new(&eng->lsigs, &scan->ls) != VIGIL_OK) {
         vigil_scan_free(&scan);
         return VIGIL_E_NOMEM;
     }
@@ -70,6 +72,7 @@ void vigil_scan_free(struct vigil_scan **scanp)
     for (int t = 0; t < VG_HASH_NTYPES; t++)
         EVP_MD_CTX_free(scan->md[t]);
     vg_match_scratch_free(&scan->ms);
+    vg_lsig_scan_free(&scan->ls);
     vigil_engine_unref(&scan->eng);
     vigil_free(scan);
     *scanp = NULL;
@@ -163,19 +166,32 @@ static int on_body_match(void *cookie, uint32_t owner, uint64_t start,
 {
     struct vigil_scan *scan = cookie;
     const struct vigil_engine *eng = scan->eng;
-    (void)start;
-    (void)end;
-    if (owner & VG_OWNER_LDB)
+    if (owner & VG_OWNER_LDB) {
+        vg_lsig_on_match(scan->ls, owner & ~VG_OWNER_LDB, start, end);
         return 0;
+    }
     add_name(scan, vg_names_get(&eng->names, eng->ndbs.names[owner]));
+    return !scan->allmatch;
+}
+
+static int on_lsig(void *cookie, uint32_t name)
+{
+    struct vigil_scan *scan = cookie;
+    add_name(scan, vg_names_get(&scan->eng->names, name));
     return !scan->allmatch;
 }
 
 /* Body signatures: for now every object is matched as target 0. */
 static int match_body(struct vigil_scan *scan, struct vigil_span data)
 {
-    return vg_matcher_scan(&scan->eng->body, scan->ms, data, 1u << 0, NULL,
-                           on_body_match, scan);
+    struct vg_lsig_env env = {data, 0, 0, NULL, NULL, 0};
+    int ret;
+    vg_lsig_scan_reset(scan->ls);
+    ret = vg_matcher_scan(&scan->eng->body, scan->ms, data, 1u << 0, NULL,
+                          on_body_match, scan);
+    if (ret != VIGIL_OK || (scan->n_names && !scan->allmatch))
+        return ret;
+    return vg_lsig_evaluate(&scan->eng->lsigs, scan->ls, &env, on_lsig, scan);
 }
 
 static void fill_result(const struct vigil_scan *scan, struct vigil_result *res)
