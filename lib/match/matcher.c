@@ -11,6 +11,9 @@
 #include "util/alloc.h"
 #include "vigil/vigil.h"
 
+static bool is_pinned(const struct vg_pat_meta *meta);
+static bool searchable(const struct vg_patstore *ps, uint32_t pi);
+
 void vg_matcher_init(struct vg_matcher *m)
 {
     memset(m, 0, sizeof *m);
@@ -77,6 +80,11 @@ int vg_matcher_add(struct vg_matcher *m, struct vigil_str hex, unsigned flags,
     for (uint32_t i = first; i < first + count; i++) {
         m->meta[i].off = *off;
         m->meta[i].target = (uint8_t)target;
+        if (!is_pinned(&m->meta[i]) && !searchable(&m->ps, i)) {
+            m->ps.npats = first;
+            *err = "pattern has no literal byte to search for";
+            return VIGIL_E_DB;
+        }
     }
     return VIGIL_OK;
 }
@@ -123,17 +131,19 @@ static void pick_in_run(const struct vg_patstore *ps, uint32_t si,
     const struct vg_seg *sg = &ps->segs[si];
     for (uint32_t s = from; s < to; s++) {
         const struct vg_elem *e = &ps->elems[sg->first_elem + s];
-        unsigned score = 0;
+        unsigned score = 1;
         bool nocase = false;
         uint32_t len;
-        /* Debian's Vectorscan 5.4.9 rejects literals that start with NUL. */
-        if (e->val == 0)
-            continue;
         for (len = 0; len < VG_ATOM_MAX && s + len < to; len++) {
             const struct vg_elem *x = &ps->elems[sg->first_elem + s + len];
             score += byte_weight(x->val) * 4;
             nocase |= x->kind == VG_EL_NOCASE;
         }
+        /* Debian's Vectorscan 5.4.9 rejects literals that start with NUL;
+         * such atoms go through its regex compiler instead (slower to
+         * build), so they are taken only when nothing else exists. */
+        if (e->val == 0)
+            score = 1 + (score > 1 ? 1 : 0);
         if (score > best->score) {
             *best = (struct atom_pick){si, sg->first_elem + s,
                                        run_off + (s - from), len, score,
@@ -289,6 +299,13 @@ static int build_target(struct vg_matcher *m, unsigned t,
     if (n == 0)
         return VIGIL_OK;
     return vg_prefilter_build(lits, n, &m->pf[t], err);
+}
+
+/* Can the pattern be searched for (does it have a literal byte)? */
+static bool searchable(const struct vg_patstore *ps, uint32_t pi)
+{
+    struct atom_pick pk;
+    return pick_atom(ps, &ps->pats[pi], &pk);
 }
 
 int vg_matcher_compile(struct vg_matcher *m, const char **err)

@@ -8,7 +8,8 @@
 #include "vigil/vigil.h"
 
 struct vg_prefilter {
-    hs_database_t *db;
+    hs_database_t *db;    /* literals */
+    hs_database_t *nuldb; /* literals starting with NUL, as regexes */
 };
 
 struct vg_pf_scratch {
@@ -23,41 +24,113 @@ struct vg_pf_scratch {
 #define PF_CHUNK ((size_t)1 << 30)
 #define PF_OVERLAP 256
 
-int vg_prefilter_build(const struct vg_pf_literal *lits, uint32_t n,
-                       struct vg_prefilter **out, const char **err)
+/* hs_compile_lit_multi() for literals; literals that start with NUL are
+ * written as \xHH regular expressions for hs_compile_multi(), because the
+ * literal API of Debian's Vectorscan 5.4.9 rejects them. */
+static char *nul_first_regex(const struct vg_pf_literal *l)
 {
-    const char **exprs = vigil_calloc(n, sizeof *exprs);
-    unsigned *flags = vigil_calloc(n, sizeof *flags);
-    unsigned *ids = vigil_calloc(n, sizeof *ids);
-    size_t *lens = vigil_calloc(n, sizeof *lens);
-    struct vg_prefilter *pf = vigil_calloc(1, sizeof *pf);
-    hs_compile_error_t *cerr = NULL;
-    int ret = VIGIL_E_NOMEM;
-    if (!exprs || !flags || !ids || !lens || !pf)
-        goto out;
-    for (uint32_t i = 0; i < n; i++) {
-        exprs[i] = (const char *)lits[i].bytes;
-        lens[i] = lits[i].len;
-        ids[i] = lits[i].id;
-        flags[i] = lits[i].nocase ? HS_FLAG_CASELESS : 0;
+    static const char hex[] = "0123456789abcdef";
+    char *re = vigil_malloc((size_t)l->len * 4 + 1), *p = re;
+    if (!re)
+        return NULL;
+    for (uint32_t i = 0; i < l->len; i++) {
+        *p++ = '\\';
+        *p++ = 'x';
+        *p++ = hex[l->bytes[i] >> 4];
+        *p++ = hex[l->bytes[i] & 15];
     }
-    if (hs_compile_lit_multi(exprs, flags, ids, lens, n, HS_MODE_BLOCK, NULL,
-                             &pf->db, &cerr) != HS_SUCCESS) {
+    *p = '\0';
+    return re;
+}
+
+struct pf_arrays {
+    const char **exprs;
+    unsigned *flags, *ids;
+    size_t *lens;
+    char **owned; /* regex strings to free */
+};
+
+static int fill_arrays(const struct vg_pf_literal *lits, uint32_t n,
+                       bool regex, struct pf_arrays *a, uint32_t *count)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        bool nul = lits[i].len > 0 && lits[i].bytes[0] == 0;
+        if (nul != regex)
+            continue;
+        if (regex) {
+            a->owned[k] = nul_first_regex(&lits[i]);
+            if (!a->owned[k])
+                return VIGIL_E_NOMEM;
+            a->exprs[k] = a->owned[k];
+        } else {
+            a->exprs[k] = (const char *)lits[i].bytes;
+        }
+        a->lens[k] = lits[i].len;
+        a->ids[k] = lits[i].id;
+        a->flags[k] = (lits[i].nocase ? HS_FLAG_CASELESS : 0) |
+                      (regex ? HS_FLAG_DOTALL : 0);
+        k++;
+    }
+    *count = k;
+    return VIGIL_OK;
+}
+
+static int compile_one(const struct vg_pf_literal *lits, uint32_t n,
+                       bool regex, hs_database_t **db, const char **err)
+{
+    struct pf_arrays a = {vigil_calloc(n, sizeof(char *)),
+                          vigil_calloc(n, sizeof(unsigned)),
+                          vigil_calloc(n, sizeof(unsigned)),
+                          vigil_calloc(n, sizeof(size_t)),
+                          vigil_calloc(n, sizeof(char *))};
+    hs_compile_error_t *cerr = NULL;
+    uint32_t count = 0;
+    hs_error_t r;
+    int ret = VIGIL_E_NOMEM;
+    *db = NULL;
+    if (!a.exprs || !a.flags || !a.ids || !a.lens || !a.owned ||
+        fill_arrays(lits, n, regex, &a, &count) != VIGIL_OK)
+        goto out;
+    ret = VIGIL_OK;
+    if (count == 0)
+        goto out;
+    r = regex ? hs_compile_multi(a.exprs, a.flags, a.ids, count,
+                                 HS_MODE_BLOCK, NULL, db, &cerr)
+              : hs_compile_lit_multi(a.exprs, a.flags, a.ids, a.lens, count,
+                                     HS_MODE_BLOCK, NULL, db, &cerr);
+    if (r != HS_SUCCESS) {
         *err = "the literal prefilter (Vectorscan) refused the patterns";
         hs_free_compile_error(cerr);
         ret = VIGIL_E_DB;
-        goto out;
+    }
+out:
+    for (uint32_t i = 0; a.owned && i < n; i++)
+        vigil_free(a.owned[i]);
+    vigil_free(a.exprs);
+    vigil_free(a.flags);
+    vigil_free(a.ids);
+    vigil_free(a.lens);
+    vigil_free(a.owned);
+    return ret;
+}
+
+int vg_prefilter_build(const struct vg_pf_literal *lits, uint32_t n,
+                       struct vg_prefilter **out, const char **err)
+{
+    struct vg_prefilter *pf = vigil_calloc(1, sizeof *pf);
+    int ret;
+    if (!pf)
+        return VIGIL_E_NOMEM;
+    ret = compile_one(lits, n, false, &pf->db, err);
+    if (ret == VIGIL_OK)
+        ret = compile_one(lits, n, true, &pf->nuldb, err);
+    if (ret != VIGIL_OK) {
+        vg_prefilter_free(&pf);
+        return ret;
     }
     *out = pf;
-    pf = NULL;
-    ret = VIGIL_OK;
-out:
-    vigil_free(exprs);
-    vigil_free(flags);
-    vigil_free(ids);
-    vigil_free(lens);
-    vigil_free(pf);
-    return ret;
+    return VIGIL_OK;
 }
 
 void vg_prefilter_free(struct vg_prefilter **pf)
@@ -65,6 +138,7 @@ void vg_prefilter_free(struct vg_prefilter **pf)
     if (!pf || !*pf)
         return;
     hs_free_database((*pf)->db);
+    hs_free_database((*pf)->nuldb);
     VIGIL_FREEP(pf);
 }
 
@@ -72,8 +146,11 @@ int vg_pf_scratch_add(struct vg_pf_scratch **s, const struct vg_prefilter *pf)
 {
     if (!*s && !(*s = vigil_calloc(1, sizeof **s)))
         return VIGIL_E_NOMEM;
-    return hs_alloc_scratch(pf->db, &(*s)->hs) == HS_SUCCESS ? VIGIL_OK
-                                                             : VIGIL_E_NOMEM;
+    if (pf->db && hs_alloc_scratch(pf->db, &(*s)->hs) != HS_SUCCESS)
+        return VIGIL_E_NOMEM;
+    if (pf->nuldb && hs_alloc_scratch(pf->nuldb, &(*s)->hs) != HS_SUCCESS)
+        return VIGIL_E_NOMEM;
+    return VIGIL_OK;
 }
 
 int vg_pf_scratch_clone(const struct vg_pf_scratch *proto,
@@ -116,9 +193,9 @@ static int on_hit(unsigned int id, unsigned long long from,
     return h->fn(h->cookie, id, h->base + to);
 }
 
-int vg_prefilter_scan(const struct vg_prefilter *pf, struct vg_pf_scratch *s,
-                      const uint8_t *data, size_t len, vg_pf_hit_fn fn,
-                      void *cookie)
+static int scan_db(const hs_database_t *db, struct vg_pf_scratch *s,
+                   const uint8_t *data, size_t len, vg_pf_hit_fn fn,
+                   void *cookie)
 {
     struct hit_ctx h = {fn, cookie, 0, 0};
     size_t off = 0;
@@ -126,7 +203,7 @@ int vg_prefilter_scan(const struct vg_prefilter *pf, struct vg_pf_scratch *s,
         size_t n = len - off > PF_CHUNK ? PF_CHUNK : len - off;
         hs_error_t r;
         h.base = off;
-        r = hs_scan(pf->db, (const char *)data + off, (unsigned)n, 0, s->hs,
+        r = hs_scan(db, (const char *)data + off, (unsigned)n, 0, s->hs,
                     on_hit, &h);
         if (r == HS_SCAN_TERMINATED)
             return VIGIL_E_LIMIT;
@@ -138,4 +215,16 @@ int vg_prefilter_scan(const struct vg_prefilter *pf, struct vg_pf_scratch *s,
         off += n - PF_OVERLAP;
     } while (off < len);
     return VIGIL_OK;
+}
+
+int vg_prefilter_scan(const struct vg_prefilter *pf, struct vg_pf_scratch *s,
+                      const uint8_t *data, size_t len, vg_pf_hit_fn fn,
+                      void *cookie)
+{
+    int ret = VIGIL_OK;
+    if (pf->db)
+        ret = scan_db(pf->db, s, data, len, fn, cookie);
+    if (ret == VIGIL_OK && pf->nuldb)
+        ret = scan_db(pf->nuldb, s, data, len, fn, cookie);
+    return ret;
 }
