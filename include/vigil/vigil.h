@@ -100,7 +100,8 @@ VIGIL_API int vigil_engine_compile(struct vigil_engine *eng);
 /** @return the text of the last load error ("" if none). Not thread-safe. */
 VIGIL_API const char *vigil_engine_last_error(const struct vigil_engine *eng);
 
-/** @return number of signatures loaded (ignored and allow-list excluded). */
+/** @return number of signatures loaded, counted as clamscan's "Known
+ *  viruses" is: allow-list (.fp) entries included, .ign2-dropped ones not. */
 VIGIL_API size_t vigil_engine_signature_count(const struct vigil_engine *eng);
 
 /** Take a reference. @return @p eng. Thread-safe. */

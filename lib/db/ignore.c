@@ -18,12 +18,14 @@ void vg_ignore_truncate(struct vg_ignore *ig, uint32_t n)
 {
     while (ig->n > n)
         vigil_free(ig->v[--ig->n].name);
+    ig->nsorted = 0; /* stale until the next vg_ignore_finish() */
 }
 
 void vg_ignore_free(struct vg_ignore *ig)
 {
     vg_ignore_truncate(ig, 0);
     VIGIL_FREEP(&ig->v);
+    VIGIL_FREEP(&ig->by_name);
     ig->cap = 0;
 }
 
@@ -50,21 +52,45 @@ int vg_ignore_add(struct vg_ignore *ig, struct vigil_str name,
     if (md5)
         memcpy(e->md5, md5, sizeof e->md5);
     ig->n++;
-    ig->sorted = false;
     return VIGIL_OK;
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* qsort has no context pointer: sort copies of (name, index) pairs. */
+struct keyed {
+    const char *name;
+    uint32_t index;
+};
+
+static int cmp_keyed(const void *a, const void *b)
 {
-    return strcmp(((const struct vg_ignore_entry *)a)->name,
-                  ((const struct vg_ignore_entry *)b)->name);
+    return strcmp(((const struct keyed *)a)->name,
+                  ((const struct keyed *)b)->name);
 }
 
-void vg_ignore_finish(struct vg_ignore *ig)
+int vg_ignore_finish(struct vg_ignore *ig)
 {
-    if (ig->n)
-        qsort(ig->v, ig->n, sizeof *ig->v, cmp_entry);
-    ig->sorted = true;
+    struct keyed *k;
+    uint32_t *idx;
+    ig->nsorted = 0;
+    if (ig->n == 0)
+        return VIGIL_OK;
+    k = vigil_calloc(ig->n, sizeof *k);
+    idx = vigil_reallocarray(ig->by_name, ig->n, sizeof *idx);
+    if (!k || !idx) {
+        vigil_free(k);
+        if (idx)
+            ig->by_name = idx;
+        return VIGIL_E_NOMEM;
+    }
+    ig->by_name = idx;
+    for (uint32_t i = 0; i < ig->n; i++)
+        k[i] = (struct keyed){ig->v[i].name, i};
+    qsort(k, ig->n, sizeof *k, cmp_keyed);
+    for (uint32_t i = 0; i < ig->n; i++)
+        idx[i] = k[i].index;
+    vigil_free(k);
+    ig->nsorted = ig->n;
+    return VIGIL_OK;
 }
 
 static int cmp_name(struct vigil_str name, const char *entry)
@@ -88,18 +114,20 @@ static bool line_md5_is(struct vigil_str line, const uint8_t *want)
 bool vg_ignore_match(const struct vg_ignore *ig, struct vigil_str name,
                      struct vigil_str line)
 {
-    uint32_t lo = 0, hi = ig->n, i;
-    if (ig->n == 0)
-        return false;
+    uint32_t lo = 0, hi = ig->nsorted, i;
     while (lo < hi) { /* find the first entry >= name */
         uint32_t mid = lo + (hi - lo) / 2;
-        if (cmp_name(name, ig->v[mid].name) > 0)
+        if (cmp_name(name, ig->v[ig->by_name[mid]].name) > 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (i = lo; i < ig->n && cmp_name(name, ig->v[i].name) == 0; i++)
-        if (!ig->v[i].has_md5 || line_md5_is(line, ig->v[i].md5))
+    for (i = lo; i < ig->nsorted; i++) {
+        const struct vg_ignore_entry *e = &ig->v[ig->by_name[i]];
+        if (cmp_name(name, e->name) != 0)
+            break;
+        if (!e->has_md5 || line_md5_is(line, e->md5))
             return true;
+    }
     return false;
 }

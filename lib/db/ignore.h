@@ -21,9 +21,10 @@ struct vg_ignore_entry {
 };
 
 struct vg_ignore {
-    struct vg_ignore_entry *v;
+    struct vg_ignore_entry *v; /* insertion order, so rollback truncates */
     uint32_t n, cap;
-    bool sorted;
+    uint32_t *by_name;         /* indexes into v, sorted by name */
+    uint32_t nsorted;          /* entries by_name covers */
 };
 
 void vg_ignore_init(struct vg_ignore *ig);
@@ -31,8 +32,8 @@ void vg_ignore_free(struct vg_ignore *ig);
 /** @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_LIMIT */
 int vg_ignore_add(struct vg_ignore *ig, struct vigil_str name,
                   const uint8_t *md5);
-/** Sort for lookups; call after adding. */
-void vg_ignore_finish(struct vg_ignore *ig);
+/** Index for lookups; call after adding. @return VIGIL_OK, VIGIL_E_NOMEM */
+int vg_ignore_finish(struct vg_ignore *ig);
 /** Should the signature @p name, from database line @p line, be dropped? */
 bool vg_ignore_match(const struct vg_ignore *ig, struct vigil_str name,
                      struct vigil_str line);

@@ -176,8 +176,8 @@ static int load_text(struct vigil_engine *eng, const char *path,
 {
     struct vg_load_ctx ctx = {eng, path, 0, true, 0};
     int ret = parse_lines(&ctx, kind, text);
-    if (kind->parse == vg_parse_ign2_line)
-        vg_ignore_finish(&eng->ignore);
+    if (ret == VIGIL_OK && kind->parse == vg_parse_ign2_line)
+        ret = vg_ignore_finish(&eng->ignore);
     *nsigs += ctx.nsigs;
     return ret;
 }
@@ -373,7 +373,9 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
         eng->ndbs.n = ndbs_n;
         vg_names_truncate(&eng->names, names_len);
         vg_ignore_truncate(&eng->ignore, ign_n);
-        vg_ignore_finish(&eng->ignore);
+        /* Re-index what is left; if even that fails the list ignores
+         * nothing until the next successful .ign2 load. */
+        (void)vg_ignore_finish(&eng->ignore);
         return ret;
     }
     *nsigs = added;

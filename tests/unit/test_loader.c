@@ -136,7 +136,7 @@ static void hdb_valid_lines(void **state)
              "E.Sha1", ":0");
     sig_line(l[2], sizeof l[2], EVP_sha256(), eicar(), EICAR_LEN, "68",
              "E.Sha256", ":73:216");
-    eicar_line(l[3], sizeof l[3], "E.Empty.Flevels", "::");
+    eicar_line(l[3], sizeof l[3], "E.Empty.Minfl", ":");
     eicar_line(l[4], sizeof l[4], "E.At.216", ":216:216");
     sig_line(l[5], sizeof l[5], EVP_md5(), eicar(), EICAR_LEN, "68",
              "E.Upper", "");
@@ -234,6 +234,49 @@ static void ign2_drops_by_line_md5(void **state)
     vigil_engine_unref(&eng);
 }
 
+/* The old .ign form DB:LINE:NAME names the signature in field 3. */
+static void ign2_db_line_name_form(void **state)
+{
+    struct vigil_engine *eng = engine();
+    char line[300];
+    unsigned n;
+    (void)state;
+
+    assert_int_equal(load(eng, "x.ign2", "main.hdb:12:E.Drop\n", NULL),
+                     VIGIL_OK);
+    eicar_line(line, sizeof line, "E.Drop", "\n");
+    assert_int_equal(load(eng, "x.hdb", line, &n), VIGIL_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(scan_eicar(eng), 0);
+    vigil_engine_unref(&eng);
+}
+
+/* Forms ClamAV 1.4.6 accepts (checked with clamscan -d): a size with a
+ * leading blank or '+', sizes up to 4294967294, MINFL read like atoi. */
+static void clamav_lenient_forms_load(void **state)
+{
+    static const char *const lines[] = {
+        ":+68:Plus", ": 68:Blank", ":68:Minfl.Word:abc", ":68:Minfl.72:72",
+    };
+    struct vigil_engine *eng = engine();
+    char text[300], hex[129];
+    unsigned n;
+    (void)state;
+
+    digest_hex(EVP_md5(), eicar(), EICAR_LEN, hex);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        snprintf(text, sizeof text, "%s%s\n", hex, lines[i]);
+        assert_int_equal(load(eng, "x.hdb", text, &n), VIGIL_OK);
+        assert_int_equal(n, 1);
+    }
+    assert_int_equal(load(eng, "x.hdb", HEX32 ":4294967294:Max\n", &n),
+                     VIGIL_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(eng->hashes.tab[0][VG_HASH_MD5][0].n, 5);
+    assert_int_equal(scan_eicar(eng), 1); /* one (hash, size) key */
+    vigil_engine_unref(&eng);
+}
+
 /* Line 1 a comment, line 2 a good signature, line 3 the bad one. */
 static void check_malformed(const char *file, const char *bad)
 {
@@ -273,10 +316,12 @@ static const char *const bad_hash_lines[] = {
     HEX32 ":abc:N",                         /* size not a number */
     HEX32 "::N",                            /* size empty */
     HEX32 ":-1:N",                          /* negative */
-    HEX32 ":+68:N",                         /* signed */
     HEX32 ":68 :N",                         /* trailing blank */
     HEX32 ":0x44:N",                        /* hex size */
     HEX32 ":4294967296:N",                  /* over 32 bits */
+    HEX32 ":4294967295:N",                  /* ClamAV's limit is one less */
+    HEX32 ":+-68:N",                        /* two signs */
+    HEX32 ":- 68:N",                        /* negative */
     HEX32 ":**:N",                          /* not exactly "*" */
     HEX32 ":*:N",                           /* '*' without MINFL */
     HEX32 ":*:N:",                          /* '*' with empty MINFL */
@@ -284,9 +329,6 @@ static const char *const bad_hash_lines[] = {
     HEX32 ":*:N::300",                      /* '*' with MAXFL only */
     HEX32 ":68:",                           /* empty name */
     HEX32 ":68::0",                         /* empty name, MINFL */
-    HEX32 ":68:N:x",                        /* MINFL not a number */
-    HEX32 ":68:N:-1",                       /* MINFL negative */
-    HEX32 ":68:N:0:x",                      /* MAXFL not a number */
     HEX64 ":*:N:7x",                        /* SHA256 bad MINFL */
 };
 
@@ -320,7 +362,8 @@ static void ign2_malformed_lines(void **state)
         "N:" HEX32 "00",        /* long MD5 */
         "N:" HEX64,             /* SHA256 is not accepted */
         "N:0123456789abcdef0123456789abcdeg", /* non-hex */
-        "N:" HEX32 ":x",        /* 3 fields */
+        "a:b:",                 /* DB:LINE:NAME with empty name */
+        "a:b:c:d",              /* 4 fields */
     };
     (void)state;
 
@@ -340,7 +383,7 @@ static void name_too_long(void **state)
     check_malformed("x.hdb", line);
 }
 
-/* Errors name the line even with CRLF, blank and comment lines before. */
+/* Errors name the line even with CRLF and comment lines before. */
 static void error_line_number_counts_all_lines(void **state)
 {
     struct vigil_engine *eng = engine();
@@ -348,7 +391,7 @@ static void error_line_number_counts_all_lines(void **state)
     (void)state;
 
     eicar_line(good, sizeof good, "Good", "");
-    snprintf(text, sizeof text, "\r\n\n# c\r\n%s\r\n\r\n%s:0:N\r\n%s\r\n",
+    snprintf(text, sizeof text, "#\r\n#\n# c\r\n%s\r\n#\r\n%s:0:N\r\n%s\r\n",
              good, HEX32, good);
     assert_int_equal(load(eng, "db/y.hdb", text, NULL), VIGIL_E_DB);
     assert_error_has(eng, "db/y.hdb:6:");
@@ -386,8 +429,12 @@ static void star_size_needs_minfl_73(void **state)
 /* Signatures for another engine level are skipped without an error. */
 static void flevel_out_of_range_skipped(void **state)
 {
-    static const char *const tails[] = {":217", ":0:215", ":217:300",
-                                        ":4294967295", "::0"};
+    static const char *const tails[] = {
+        ":217", ":0:215", ":217:300", ":4294967295", "::0",
+        "::",   /* an empty MAXFL reads as 0 (ClamAV: atoi) */
+        ":-1",  /* a negative MINFL is a huge unsigned level */
+        ":0:x", /* MAXFL x reads as 0 */
+    };
     struct vigil_engine *eng = engine();
     char line[300];
     unsigned n;
@@ -401,6 +448,10 @@ static void flevel_out_of_range_skipped(void **state)
     sig_line(line, sizeof line, EVP_md5(), eicar(), EICAR_LEN, "*", "Skip",
              ":217");
     assert_int_equal(load(eng, "x.fp", line, &n), VIGIL_OK);
+    assert_int_equal(n, 0);
+    /* A skipped line is not read further (ClamAV 1.4.6 does the same). */
+    assert_int_equal(load(eng, "x.hdb", "zz:0:N:217\nzz:0::0:100\n", &n),
+                     VIGIL_OK);
     assert_int_equal(n, 0);
     assert_string_equal(vigil_engine_last_error(eng), "");
     assert_int_equal(entries(eng, VG_HSET_DETECT), 0);
@@ -434,7 +485,7 @@ static void flevel_boundary_loaded(void **state)
     vigil_engine_unref(&eng);
 }
 
-static void comments_blank_lines_crlf(void **state)
+static void comments_and_crlf(void **state)
 {
     struct vigil_engine *eng = engine();
     char text[1024], a[300], b[300];
@@ -444,7 +495,7 @@ static void comments_blank_lines_crlf(void **state)
 
     eicar_line(a, sizeof a, "Crlf.Name", "");
     other_line(b, sizeof b, "Lf.Name", "");
-    snprintf(text, sizeof text, "# one\r\n\r\n%s\r\n#%s\n\n%s", a, a, b);
+    snprintf(text, sizeof text, "# one\r\n#\r\n%s\r\n#%s\n%s", a, a, b);
     assert_int_equal(load(eng, "x.hdb", text, &n), VIGIL_OK);
     assert_int_equal(n, 2);
     assert_int_equal(scan_all(eng, eicar(), EICAR_LEN, &name), 1);
@@ -457,16 +508,45 @@ static void comments_blank_lines_crlf(void **state)
 static void empty_file_is_an_error(void **state)
 {
     static const char *const empty[] = {"", "\n", "\n\n\n", "\r\n\r\n"};
-    static const char *const files[] = {"e.hdb", "e.fp", "e.ign2"};
+    static const char *const files[] = {"e.hdb", "e.hsb", "e.fp", "e.sfp"};
+    struct vigil_engine *eng;
+    unsigned n;
     (void)state;
 
     for (size_t f = 0; f < sizeof files / sizeof *files; f++)
         for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
-            struct vigil_engine *eng = engine();
+            eng = engine();
             assert_int_equal(load(eng, files[f], empty[i], NULL), VIGIL_E_DB);
             assert_error_has(eng, files[f]);
             vigil_engine_unref(&eng);
         }
+    /* ClamAV 1.4.6 accepts an empty .ign2 (checked with clamscan -d). */
+    eng = engine();
+    assert_int_equal(load(eng, "e.ign2", "", &n), VIGIL_OK);
+    assert_int_equal(n, 0);
+    vigil_engine_unref(&eng);
+}
+
+/* As in ClamAV, a blank line is a malformed signature, CRLF or not. */
+static void blank_line_is_malformed(void **state)
+{
+    struct vigil_engine *eng = engine();
+    char text[1024], good[300];
+    (void)state;
+
+    eicar_line(good, sizeof good, "Good", "");
+    snprintf(text, sizeof text, "%s\n\n%s\n", good, good);
+    assert_int_equal(load(eng, "x.hdb", text, NULL), VIGIL_E_DB);
+    assert_error_has(eng, "x.hdb:2:");
+    snprintf(text, sizeof text, "# c\r\n%s\r\n\r\n", good);
+    assert_int_equal(load(eng, "y.fp", text, NULL), VIGIL_E_DB);
+    assert_error_has(eng, "y.fp:3:");
+    assert_int_equal(load(eng, "z.ign2", "Name\n\n", NULL), VIGIL_E_DB);
+    assert_error_has(eng, "z.ign2:2:");
+    assert_int_equal(entries(eng, VG_HSET_DETECT), 0);
+    assert_int_equal(entries(eng, VG_HSET_ALLOW), 0);
+    assert_int_equal(eng->ignore.n, 0);
+    vigil_engine_unref(&eng);
 }
 
 /* ClamAV 1.4.6 loads a file of only comments without error (checked with
@@ -509,41 +589,20 @@ static void failed_load_rolls_back(void **state)
     vigil_engine_unref(&eng);
 }
 
-/* The failed list's names must go, the earlier list's names must stay. */
+/* Regression: a failed .ign2 load must drop exactly its own names, even
+ * though the ignore list is indexed by name after every load. */
 static void failed_ign2_load_rolls_back(void **state)
 {
     struct vigil_engine *eng = engine();
-    char text[700], a[300], b[300];
-    unsigned n;
     (void)state;
-
     assert_int_equal(load(eng, "a.ign2", "Zeta\n", NULL), VIGIL_OK);
-    assert_int_equal(load(eng, "b.ign2", "Omega\n:bad\n", NULL), VIGIL_E_DB);
-    assert_int_equal(eng->ignore.n, 1);
-    eicar_line(a, sizeof a, "Zeta", "");
-    other_line(b, sizeof b, "Omega", "");
-    snprintf(text, sizeof text, "%s\n%s\n", a, b);
-    assert_int_equal(load(eng, "x.hdb", text, &n), VIGIL_OK);
-    assert_int_equal(n, 1);
-    assert_int_equal(scan_eicar(eng), 0);
-    assert_int_equal(scan_other(eng), 1);
+    assert_int_equal(load(eng, "b.ign2", "Omega\n:bad:x:y\n", NULL),
+                     VIGIL_E_DB);
+    assert_true(vg_ignore_match(&eng->ignore, vigil_str_cstr("Zeta"),
+                                vigil_str_cstr("")));
+    assert_false(vg_ignore_match(&eng->ignore, vigil_str_cstr("Omega"),
+                                 vigil_str_cstr("")));
     vigil_engine_unref(&eng);
-}
-
-/* vigil.h: the count excludes ignored and allow-list signatures. */
-static void signature_count_excludes_allow_list(void **state)
-{
-    const char *dir = tmpdir_new(), *path;
-    struct vigil_engine *eng = engine();
-    char line[300];
-    (void)state;
-
-    eicar_line(line, sizeof line, "Fp", "\n");
-    path = tmpdir_write_text(dir, "x.fp", line);
-    assert_int_equal(vigil_engine_load_db(eng, path, NULL), VIGIL_OK);
-    assert_int_equal(vigil_engine_signature_count(eng), 0);
-    vigil_engine_unref(&eng);
-    tmpdir_remove(dir);
 }
 
 static void pua_files_need_load_pua(void **state)
@@ -688,9 +747,26 @@ static void file_error_names_path_and_line(void **state)
     path = tmpdir_write_text(dir, "y.hdb", "");
     assert_int_equal(vigil_engine_load_db(eng, path, NULL), VIGIL_E_DB);
     assert_error_has(eng, path);
+    vigil_engine_unref(&eng);
+    tmpdir_remove(dir);
+}
+
+/* As in ClamAV 1.4.6: a file of unknown type named directly is skipped
+ * with a warning; a directory with no database file at all is an error. */
+static void unknown_types_in_paths(void **state)
+{
+    const char *dir = tmpdir_new(), *path;
+    struct vigil_engine *eng = engine();
+    unsigned n = 9;
+    (void)state;
+
     path = tmpdir_write_text(dir, "z.unknown", HEX32 ":68:N\n");
-    assert_int_equal(vigil_engine_load_db(eng, path, NULL), VIGIL_E_DB);
-    assert_error_has(eng, path);
+    assert_int_equal(vigil_engine_load_db(eng, path, &n), VIGIL_OK);
+    assert_int_equal(n, 0);
+    tmpdir_write_text(dir, "notes.txt", "junk\n");
+    assert_int_equal(vigil_engine_load_db(eng, dir, NULL), VIGIL_E_NOENT);
+    assert_error_has(eng, dir);
+    assert_int_equal(vigil_engine_signature_count(eng), 0);
     vigil_engine_unref(&eng);
     tmpdir_remove(dir);
 }
@@ -782,6 +858,8 @@ int vigil_run_suite(void)
         cmocka_unit_test(fp_and_sfp_go_to_allow_list),
         cmocka_unit_test(ign2_drops_by_name),
         cmocka_unit_test(ign2_drops_by_line_md5),
+        cmocka_unit_test(ign2_db_line_name_form),
+        cmocka_unit_test(clamav_lenient_forms_load),
         cmocka_unit_test(hdb_malformed_lines),
         cmocka_unit_test(fp_malformed_lines),
         cmocka_unit_test(ign2_malformed_lines),
@@ -790,12 +868,12 @@ int vigil_run_suite(void)
         cmocka_unit_test(star_size_needs_minfl_73),
         cmocka_unit_test(flevel_out_of_range_skipped),
         cmocka_unit_test(flevel_boundary_loaded),
-        cmocka_unit_test(comments_blank_lines_crlf),
+        cmocka_unit_test(comments_and_crlf),
         cmocka_unit_test(empty_file_is_an_error),
+        cmocka_unit_test(blank_line_is_malformed),
         cmocka_unit_test(comment_only_file_loads),
         cmocka_unit_test(failed_load_rolls_back),
         cmocka_unit_test(failed_ign2_load_rolls_back),
-        cmocka_unit_test(signature_count_excludes_allow_list),
         cmocka_unit_test(pua_files_need_load_pua),
         cmocka_unit_test(unknown_name_is_an_error),
         cmocka_unit_test(dir_loads_every_file_case_insensitively),
@@ -803,6 +881,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(dir_ign2_applies_to_earlier_names),
         cmocka_unit_test(dir_failure_rolls_back_directory),
         cmocka_unit_test(file_error_names_path_and_line),
+        cmocka_unit_test(unknown_types_in_paths),
         cmocka_unit_test(names_get_unofficial_suffix),
         cmocka_unit_test(load_after_compile_is_state_error),
         cmocka_unit_test(nonexistent_path_is_noent),
