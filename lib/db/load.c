@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/cvd.h"
 #include "engine.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -23,6 +24,7 @@ enum kind_flags {
     KIND_PUA = 1u << 0,     /* loaded only with load_pua */
     KIND_FIRST = 1u << 1,   /* loaded before the rest of a directory */
     KIND_NOTYET = 1u << 2,  /* known format, not matched by this version */
+    KIND_CONTAINER = 1u << 3, /* .cvd/.cld/.cud: binary, cvd.c loads it */
 };
 
 struct db_kind {
@@ -40,18 +42,18 @@ static const struct db_kind kinds[] = {
     {".sfp", vg_parse_fp_line, 0},
     {".ign2", vg_parse_ign2_line, KIND_FIRST},
     {".ndb", vg_parse_ndb_line, 0},
-    {".ldb", NULL, KIND_NOTYET},
+    {".ldb", vg_parse_ldb_line, 0},
     {".mdb", vg_parse_mdb_line, 0},
     {".msb", vg_parse_mdb_line, 0},
     {".imp", vg_parse_imp_line, 0},
     {".cdb", NULL, KIND_NOTYET},
     {".ndu", vg_parse_ndb_line, KIND_PUA},
-    {".ldu", NULL, KIND_NOTYET | KIND_PUA},
+    {".ldu", vg_parse_ldb_line, KIND_PUA},
     {".mdu", vg_parse_mdb_line, KIND_PUA},
     {".msu", vg_parse_mdb_line, KIND_PUA},
-    {".cvd", NULL, KIND_NOTYET},
-    {".cld", NULL, KIND_NOTYET},
-    {".cud", NULL, KIND_NOTYET},
+    {".cvd", NULL, KIND_CONTAINER},
+    {".cld", NULL, KIND_CONTAINER},
+    {".cud", NULL, KIND_CONTAINER},
     {".yar", NULL, KIND_NOTYET},
     {".yara", NULL, KIND_NOTYET},
     /* Formats that load without error but are not matched (field guide). */
@@ -172,9 +174,9 @@ static bool kind_skipped(struct vigil_engine *eng, const char *path,
 
 static int load_text(struct vigil_engine *eng, const char *path,
                      const struct db_kind *kind, struct vigil_str text,
-                     unsigned *nsigs)
+                     bool official, unsigned *nsigs)
 {
-    struct vg_load_ctx ctx = {eng, path, 0, true, 0};
+    struct vg_load_ctx ctx = {eng, path, 0, !official, 0};
     int ret = parse_lines(&ctx, kind, text);
     if (ret == VIGIL_OK && kind->parse == vg_parse_ign2_line)
         ret = vg_ignore_finish(&eng->ignore);
@@ -187,14 +189,16 @@ static int load_file(struct vigil_engine *eng, const char *path,
 {
     struct vigil_buf text;
     int ret;
-    if (kind_skipped(eng, path, kind))
+    if (!(kind->flags & KIND_CONTAINER) && kind_skipped(eng, path, kind))
         return VIGIL_OK;
     vigil_buf_init(&text, VIGIL_CAP_DB_FILE);
     ret = read_file(eng, path, &text);
-    if (ret == VIGIL_OK)
+    if (ret == VIGIL_OK && (kind->flags & KIND_CONTAINER))
+        ret = vg_cvd_load(eng, path, text.data, text.len, 0, nsigs);
+    else if (ret == VIGIL_OK)
         ret = load_text(eng, path, kind,
                         vigil_str_make((const char *)text.data, text.len),
-                        nsigs);
+                        false, nsigs);
     vigil_buf_free(&text);
     return ret;
 }
@@ -336,22 +340,40 @@ static int load_any(struct vigil_engine *eng, const char *path,
 }
 
 static int load_buffer(struct vigil_engine *eng, const char *name,
-                       const void *data, size_t len, unsigned *nsigs)
+                       const void *data, size_t len, bool official,
+                       unsigned *nsigs)
 {
     const struct db_kind *kind = kind_of(name);
     if (!kind) {
         vg_engine_set_error(eng, "%s: unknown database type", name);
         return VIGIL_E_DB;
     }
+    if (kind->flags & KIND_CONTAINER) /* the container decides */
+        return vg_cvd_load(eng, name, data, len, 0, nsigs);
     if (kind_skipped(eng, name, kind))
         return VIGIL_OK;
-    return load_text(eng, name, kind, vigil_str_make(data, len), nsigs);
+    return load_text(eng, name, kind, vigil_str_make(data, len), official,
+                     nsigs);
+}
+
+int vg_load_member(struct vigil_engine *eng, const char *name,
+                   const void *data, size_t len, bool official,
+                   unsigned *nsigs)
+{
+    const struct db_kind *kind = kind_of(name);
+    if (!kind || (kind->flags & KIND_CONTAINER)) /* ClamAV skips these */
+        return VIGIL_OK;
+    if (kind_skipped(eng, name, kind))
+        return VIGIL_OK;
+    return load_text(eng, name, kind,
+                     vigil_str_make(data ? data : "", len), official, nsigs);
 }
 
 /* Runs one load (from a path, or from memory when @p data is set) as a
  * transaction: on failure every table is rolled back to where it was. */
 static int load_transaction(struct vigil_engine *eng, const char *path,
-                            const void *data, size_t len, unsigned *nsigs)
+                            const void *data, size_t len, bool official,
+                            unsigned *nsigs)
 {
     struct vg_hashdb_mark mark;
     struct vg_matcher_mark body_mark;
@@ -364,7 +386,7 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
     vg_hashdb_mark(&eng->hashes, &mark);
     vg_matcher_mark(&eng->body, &body_mark);
     vg_lsigs_mark(&eng->lsigs, &lsig_mark);
-    ret = data ? load_buffer(eng, path, data, len, &added)
+    ret = data ? load_buffer(eng, path, data, len, official, &added)
                : load_any(eng, path, &added);
     if (ret != VIGIL_OK) {
         vg_hashdb_rollback(&eng->hashes, &mark);
@@ -384,11 +406,19 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
 
 int vg_load_path(struct vigil_engine *eng, const char *path, unsigned *nsigs)
 {
-    return load_transaction(eng, path, NULL, 0, nsigs);
+    return load_transaction(eng, path, NULL, 0, false, nsigs);
 }
 
 int vg_load_mem(struct vigil_engine *eng, const char *name, const void *data,
                 size_t len, unsigned *nsigs)
 {
-    return load_transaction(eng, name, data ? data : "", len, nsigs);
+    return load_transaction(eng, name, data ? data : "", len, false, nsigs);
+}
+
+int vg_load_mem_ex(struct vigil_engine *eng, const char *name,
+                   const void *data, size_t len, bool official,
+                   unsigned *nsigs)
+{
+    return load_transaction(eng, name, data ? data : "", len, official,
+                            nsigs);
 }

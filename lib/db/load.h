@@ -31,6 +31,20 @@ int vg_load_path(struct vigil_engine *eng, const char *path, unsigned *nsigs);
 int vg_load_mem(struct vigil_engine *eng, const char *name, const void *data,
                 size_t len, unsigned *nsigs);
 
+/** Like vg_load_mem; names from text files get ".UNOFFICIAL" unless
+ *  @p official. For a .cvd/.cld/.cud the container's signatures decide. */
+int vg_load_mem_ex(struct vigil_engine *eng, const char *name,
+                   const void *data, size_t len, bool official,
+                   unsigned *nsigs);
+
+/** Load one member of a container (cvd.c) inside the caller's transaction:
+ *  @p name's extension picks the parser; unknown types, nested containers
+ *  and types not loaded (PUA, not yet supported) are skipped with VIGIL_OK.
+ *  Adds the signatures loaded to *@p nsigs. */
+int vg_load_member(struct vigil_engine *eng, const char *name,
+                   const void *data, size_t len, bool official,
+                   unsigned *nsigs);
+
 /** Report a malformed line: "PATH:LINE: reason". @return VIGIL_E_DB */
 __attribute__((format(printf, 2, 3))) int
 vg_load_error(struct vg_load_ctx *ctx, const char *fmt, ...);
@@ -41,6 +55,8 @@ int vg_parse_fp_line(struct vg_load_ctx *ctx, struct vigil_str line);
 int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line);
 /* parse_ndb.c */
 int vg_parse_ndb_line(struct vg_load_ctx *ctx, struct vigil_str line);
+/* parse_ldb.c: .ldb and .ldu */
+int vg_parse_ldb_line(struct vg_load_ctx *ctx, struct vigil_str line);
 
 /* Line parsers (parse_pehash.c): .mdb/.msb/.mdu/.msu and .imp. */
 int vg_parse_mdb_line(struct vg_load_ctx *ctx, struct vigil_str line);

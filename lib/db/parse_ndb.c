@@ -68,8 +68,11 @@ int vg_parse_ndb_line(struct vg_load_ctx *ctx, struct vigil_str line)
         return vg_load_error(ctx, "%s", why);
     if (vg_ignore_match(&eng->ignore, f[0], line))
         return VIGIL_OK;
-    if ((ret = vg_names_add(&eng->names, f[0], ctx->unofficial, &name)) ||
-        (ret = vg_ndbs_add(&eng->ndbs, name, &index)))
+    if (off.kind == VG_OFF_MACRO) /* a macro-group member: never alerts */
+        index = VG_OWNER_LDB | vg_lsig_macro_owner((unsigned)target, off.sect);
+    else if ((ret = vg_names_add(&eng->names, f[0], ctx->unofficial,
+                                 &name)) ||
+             (ret = vg_ndbs_add(&eng->ndbs, name, &index)))
         return ret;
     ret = vg_matcher_add(&eng->body, f[3], 0, &off, (unsigned)target, index,
                          &why);

@@ -98,9 +98,10 @@ static int add_pehash(struct vg_load_ctx *ctx, struct vigil_str line,
     int type, ret;
 
     if (nf < 3 || nf > 5)
-        return vg_load_error(ctx, lay->set == VG_HSET_IMP
-                                      ? "expected HASH:SIZE:NAME[:MINFL[:MAXFL]]"
-                                      : "expected SIZE:HASH:NAME[:MINFL[:MAXFL]]");
+        return vg_load_error(ctx,
+                             lay->set == VG_HSET_IMP
+                                 ? "expected HASH:SIZE:NAME[:MINFL[:MAXFL]]"
+                                 : "expected SIZE:HASH:NAME[:MINFL[:MAXFL]]");
     if (outside_flevel(f, nf, &minfl))
         return VIGIL_OK;
     ret = parse_size_field(ctx, f[lay->size_field], lay, minfl, &size);
@@ -115,8 +116,8 @@ static int add_pehash(struct vg_load_ctx *ctx, struct vigil_str line,
         return VIGIL_OK;
     if ((ret = vg_names_add(&eng->names, f[2], ctx->unofficial, &name)))
         return ret;
-    ret = vg_hashdb_add(&eng->hashes, lay->set, (enum vg_hash_type)type,
-                        digest, size, name);
+    ret = vg_hashdb_add(&eng->hashes, lay->set, (enum vg_hash_type)type, digest,
+                        size, name);
     if (ret == VIGIL_OK)
         ctx->nsigs++;
     return ret;

@@ -13,8 +13,9 @@ static enum magic_kind magic_of(struct vigil_span data)
     struct vigil_cursor c = vigil_cur_from_span(data);
     uint32_t m;
 
-    if (data.len >= 2 && ((data.p[0] == 'M' && data.p[1] == 'Z') ||
-                          (data.p[0] == 'Z' && data.p[1] == 'M')))
+    /* ClamAV's PE header parser also takes "ZM", but its file typing only
+     * makes "MZ" files CL_TYPE_MSEXE, so a "ZM" file never gets PE info. */
+    if (data.len >= 2 && data.p[0] == 'M' && data.p[1] == 'Z')
         return MAGIC_PE;
     m = vigil_cur_u32be(&c);
     if (vigil_cur_failed(&c))
@@ -37,17 +38,10 @@ int vg_exe_parse(struct vigil_span data, struct vg_exe_info *out)
 
     memset(out, 0, sizeof *out);
     switch (magic_of(data)) {
-    case MAGIC_PE:
-        ret = vg_pe_parse(data, out);
-        break;
-    case MAGIC_ELF:
-        ret = vg_elf_parse(data, out);
-        break;
-    case MAGIC_MACHO:
-        ret = vg_macho_parse(data, out);
-        break;
-    default:
-        return VIGIL_OK;
+    case MAGIC_PE: ret = vg_pe_parse(data, out); break;
+    case MAGIC_ELF: ret = vg_elf_parse(data, out); break;
+    case MAGIC_MACHO: ret = vg_macho_parse(data, out); break;
+    default: return VIGIL_OK;
     }
     if (ret != VIGIL_OK)
         memset(out, 0, sizeof *out);

@@ -46,11 +46,11 @@ struct vg_exe_vinfo {
 
 /* PE details the section and import hashes need (lib/scan/exehash.c). */
 struct vg_exe_pe {
-    uint32_t hdr_size;  /* SizeOfHeaders rounded up to SectionAlignment */
-    uint32_t salign;    /* SectionAlignment */
-    uint32_t falign;    /* FileAlignment after ClamAV's 0x200 fallback */
-    uint64_t sect_off;  /* file offset of the section table */
-    uint32_t imp_rva;   /* import directory (data directory 1) */
+    uint32_t hdr_size; /* SizeOfHeaders rounded up to SectionAlignment */
+    uint32_t salign;   /* SectionAlignment */
+    uint32_t falign;   /* FileAlignment after ClamAV's 0x200 fallback */
+    uint64_t sect_off; /* file offset of the section table */
+    uint32_t imp_rva;  /* import directory (data directory 1) */
     uint32_t imp_size;
     bool pe32plus;
 };

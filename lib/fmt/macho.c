@@ -10,9 +10,10 @@
  *    64-bit). Any unreadable command or structure: broken.
  *  - LC_SEGMENT (32-bit files) / LC_SEGMENT_64 (64-bit files): at most 255
  *    sections each; the cursor moves past the segment command and its
- *    section headers, NOT by cmdsize. A section: addr, size, offset;
- *    "raw size" is size rounded up to 2^align (32-bit files: align >= 32
- *    is broken; 64-bit: the shift count wraps at 32, as on x86).
+ *    section headers, NOT by cmdsize. A section: addr (kept in 32 bits),
+ *    size, offset; "raw size" is size rounded up to 2^align. align >= 32,
+ *    a size or rounded size over 32 bits: broken (1.4.6 behaviour, newer
+ *    than the 1.4.5 source; found with clamscan).
  *  - LC_THREAD / LC_UNIXTHREAD only for CPU types i386, ppc and ppc64: the
  *    cursor moves past flavor, count and the thread state (64, 160 or 312
  *    bytes), again not by cmdsize. The entry point is the PC (srr0) for
@@ -43,10 +44,10 @@ struct macho {
     bool be, is64;
     enum mh_arch arch;
     uint32_t ncmds;
-    uint32_t raw_ep;  /* entry address from the thread state (pass 1) */
-    uint32_t ep;      /* its file offset once mapped (pass 2) */
-    uint32_t nsect;   /* sections seen so far */
-    uint32_t total;   /* ClamAV's 16-bit section count (pass 2) */
+    uint32_t raw_ep; /* entry address from the thread state (pass 1) */
+    uint32_t ep;     /* its file offset once mapped (pass 2) */
+    uint32_t nsect;  /* sections seen so far */
+    uint32_t total;  /* ClamAV's 16-bit section count (pass 2) */
     bool ep_mapped;
     struct vg_exe_info *out; /* NULL on the counting pass */
 };
@@ -94,24 +95,27 @@ static int read_header(struct macho *m)
 static int add_section(struct macho *m, uint64_t at)
 {
     struct vg_exe_section s;
-    uint32_t addr, size, align;
+    uint64_t addr, size, align, rounded;
 
-    addr = (uint32_t)(m->is64 ? rd64(m, at + 32) : rd32(m, at + 32));
-    size = (uint32_t)(m->is64 ? rd64(m, at + 40) : rd32(m, at + 36));
+    addr = m->is64 ? rd64(m, at + 32) : rd32(m, at + 32);
+    size = m->is64 ? rd64(m, at + 40) : rd32(m, at + 36);
     s.raw_off = rd32(m, at + (m->is64 ? 48 : 40));
     align = rd32(m, at + (m->is64 ? 52 : 44));
     need(m, at, m->is64 ? 80 : 68);
-    if (vigil_cur_failed(&m->c) || (!m->is64 && align >= 32))
+    if (vigil_cur_failed(&m->c) || align >= 32 || size > UINT32_MAX)
         return VIGIL_E_CORRUPT;
-    align = 1u << (align & 31);
-    s.rva = addr;
+    align = 1ull << align;
+    rounded = size + (align - size % align) % align;
+    if (rounded > UINT32_MAX)
+        return VIGIL_E_CORRUPT;
+    s.rva = (uint32_t)addr;
     s.vsize = size;
-    s.raw_size = (uint32_t)(size + (align - size % align) % align);
+    s.raw_size = rounded;
     if (m->out && m->nsect < m->total) {
         vg_exe_put_section(m->out, m->nsect, m->total, &s);
-        if (m->raw_ep && !m->ep_mapped && addr <= m->raw_ep &&
-            (uint32_t)(addr + size) > m->raw_ep) {
-            m->ep = (uint32_t)(m->raw_ep - addr + s.raw_off);
+        if (m->raw_ep && !m->ep_mapped && s.rva <= m->raw_ep &&
+            (uint32_t)(s.rva + size) > m->raw_ep) {
+            m->ep = (uint32_t)(m->raw_ep - s.rva + s.raw_off);
             m->ep_mapped = true;
         }
     }

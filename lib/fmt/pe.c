@@ -110,7 +110,8 @@ static int read_opt(struct vigil_span d, struct pe_hdrs *h)
         return VIGIL_E_CORRUPT;
     for (uint32_t i = 0; i < h->ndirs; i++) {
         h->dir_va[i] = vigil_cur_u32le_at(&c, (size_t)(o + stored + 8 * i));
-        h->dir_size[i] = vigil_cur_u32le_at(&c, (size_t)(o + stored + 8 * i + 4));
+        h->dir_size[i] =
+            vigil_cur_u32le_at(&c, (size_t)(o + stored + 8 * i + 4));
     }
     h->sect_off = o + h->opt_size;
     if (!fits(d, h->sect_off, (uint64_t)h->nsect * PE_SECT_HDR))

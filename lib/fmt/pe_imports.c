@@ -22,7 +22,9 @@
  *    at offset 0 (it tests the wrong variable). The name is skipped when
  *    fewer than 258 bytes follow its offset; it must be [A-Za-z0-9_.]*.
  *  - Any failure means no hash at all.
- * The import hash size is the number of bytes hashed.
+ * The import hash size is the number of bytes hashed. vigil computes no
+ * hash for more than IMP_MAX_FUNCS functions or VG_EXE_MAX_SECTIONS
+ * sections (ClamAV has no bound on either).
  */
 
 #define IMP_DESC 20u
@@ -194,12 +196,14 @@ bool vg_pe_imports_walk(struct vigil_span data, const struct vg_exe_info *pe,
                         vg_imp_feed feed, void *ctx)
 {
     struct vigil_cursor c = vigil_cur_from_span(data);
-    struct imp_walk w = {.data = data, .pe = pe, .feed = feed, .ctx = ctx,
-                         .first = true};
+    struct imp_walk w = {
+        .data = data, .pe = pe, .feed = feed, .ctx = ctx, .first = true};
     uint32_t off, left = pe->pe.imp_size;
 
-    if (pe->kind != VG_EXE_PE || pe->pe.pe32plus || pe->pe.imp_rva == 0 ||
-        left == 0 || !vg_pe_rawaddr(data, pe, pe->pe.imp_rva, &off) ||
+    /* Each name costs a walk over the sections: bound that work. */
+    if (pe->kind != VG_EXE_PE || pe->nsections > VG_EXE_MAX_SECTIONS ||
+        pe->pe.pe32plus || pe->pe.imp_rva == 0 || left == 0 ||
+        !vg_pe_rawaddr(data, pe, pe->pe.imp_rva, &off) ||
         off + (uint64_t)left > data.len)
         return false;
     for (uint32_t i = 0; left > IMP_DESC && i < IMP_MAX_DESCS; i++) {
@@ -209,8 +213,8 @@ bool vg_pe_imports_walk(struct vigil_span data, const struct vg_exe_info *pe,
         if (name == 0)
             break;
         left -= IMP_DESC;
-        if (!walk_dll(&w, vigil_cur_u32le_at(&c, at),
-                      name, vigil_cur_u32le_at(&c, at + 16)))
+        if (!walk_dll(&w, vigil_cur_u32le_at(&c, at), name,
+                      vigil_cur_u32le_at(&c, at + 16)))
             return false;
     }
     return !vigil_cur_failed(&c);

@@ -12,6 +12,7 @@ struct ord_name {
 };
 
 /* Sorted by ordinal (binary search). */
+// clang-format off
 static const struct ord_name winsock_ords[] = {
     {1, "accept"}, {2, "bind"}, {3, "closesocket"}, {4, "connect"},
     {5, "getpeername"}, {6, "getsockname"}, {7, "getsockopt"}, {8, "htonl"},
@@ -211,6 +212,7 @@ static const struct ord_name oleaut32_ords[] = {
     {439, "VarUI8FromUI2"}, {440, "VarUI8FromUI4"}, {441, "VarUI8FromDec"},
     {442, "RegisterTypeLibForUser"}, {443, "UnRegisterTypeLibForUser"},
 };
+// clang-format on
 
 static const char *lookup(const struct ord_name *t, size_t n, uint16_t ord)
 {
@@ -238,7 +240,6 @@ const char *vg_pe_ordinal_name(enum vg_pe_ord_table table, uint16_t ord)
     case VG_PE_ORD_OLEAUT32:
         return lookup(oleaut32_ords,
                       sizeof oleaut32_ords / sizeof *oleaut32_ords, ord);
-    default:
-        return NULL;
+    default: return NULL;
     }
 }

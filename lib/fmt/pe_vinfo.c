@@ -248,8 +248,8 @@ static void parse_version_res(struct vigil_span d, struct vg_exe_info *pe,
         return;
     data_rva = vigil_cur_u32le_at(&c, off);
     size = vigil_cur_u32le_at(&c, (size_t)off + 4);
-    if (!vg_pe_rawaddr(d, pe, data_rva, &doff) || size == 0 ||
-        doff > d.len || size > d.len - doff)
+    if (!vg_pe_rawaddr(d, pe, data_rva, &doff) || size == 0 || doff > d.len ||
+        size > d.len - doff)
         return;
     w.c = vigil_cur_from_span(vigil_span_sub(d, doff, size));
     w.base = doff;

@@ -184,13 +184,17 @@ static int on_lsig(void *cookie, uint32_t name)
 /* Body signatures: for now every object is matched as target 0. */
 static int match_body(struct vigil_scan *scan, struct vigil_span data)
 {
-    struct vg_lsig_env env = {data, 0, 0, NULL, NULL, 0};
-    int ret;
     vg_lsig_scan_reset(scan->ls);
-    ret = vg_matcher_scan(&scan->eng->body, scan->ms, data, 1u << 0, NULL,
-                          on_body_match, scan);
-    if (ret != VIGIL_OK || (scan->n_names && !scan->allmatch))
-        return ret;
+    return vg_matcher_scan(&scan->eng->body, scan->ms, data, 1u << 0, NULL,
+                           on_body_match, scan);
+}
+
+/* Logical signatures come after the hashes in ClamAV (LDB.md §4). */
+static int match_logical(struct vigil_scan *scan, struct vigil_span data)
+{
+    struct vg_lsig_env env = {data, 0, 0, NULL, NULL, 0};
+    if (scan->n_names && !scan->allmatch)
+        return VIGIL_OK;
     return vg_lsig_evaluate(&scan->eng->lsigs, scan->ls, &env, on_lsig, scan);
 }
 
@@ -203,9 +207,9 @@ static void fill_result(const struct vigil_scan *scan, struct vigil_result *res)
 }
 
 /*
- * Order as in ClamAV: body signatures, then whole-file hashes. A detected
- * object is then checked against the allow-list, which cancels every
- * detection of it.
+ * Order as in ClamAV: body signatures, whole-file hashes, logical
+ * signatures. A detected object is then checked against the allow-list,
+ * which cancels every detection of it.
  */
 static int scan_span(struct vigil_scan *scan, struct vigil_span data,
                      unsigned flags, struct vigil_result *res)
@@ -224,6 +228,8 @@ static int scan_span(struct vigil_scan *scan, struct vigil_span data,
             return ret;
         match_hashes(scan, &dg, data.len);
     }
+    if ((ret = match_logical(scan, data)) != VIGIL_OK)
+        return ret;
     if (scan->n_names == 0)
         return VIGIL_OK;
     if ((ret = compute_digests(scan, data, VG_HSET_ALLOW, &dg)))

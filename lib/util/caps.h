@@ -16,4 +16,17 @@
 /** Largest name pool (all signature names, NUL-terminated). */
 #define VIGIL_CAP_NAME_POOL ((size_t)1 << 32)
 
+/** Largest normalised view (text, HTML nocomment/notags) of one object;
+ *  ClamAV normalises at most 20 MB of text and 40 MB of HTML. */
+#define VIGIL_CAP_NORM_VIEW ((size_t)256 << 20)
+
+/** Largest uncompressed body (the tar) of a CVD/CLD/CUD container. */
+#define VIGIL_CAP_CVD_BODY ((size_t)1 << 31)
+/** Most members in a container's tar (the official daily.cvd has ~40). */
+#define VIGIL_CAP_CVD_MEMBERS 4096u
+/** Largest decompressed .cdiff script. */
+#define VIGIL_CAP_CDIFF_SCRIPT ((size_t)1 << 28)
+/** Longest DSIG string (ClamAV base64): a 2048-bit value needs 342. */
+#define VIGIL_CAP_DSIG_CHARS 350u
+
 #endif

@@ -17,7 +17,9 @@ static bool has_suffix(const char *s, const char *suf)
 /* A directory "holds databases" when it has a file vigil can load. */
 static bool holds_databases(const char *dir)
 {
-    static const char *const exts[] = {".hdb", ".hsb", ".fp", ".sfp"};
+    static const char *const exts[] = {".cvd", ".cld", ".cud", ".hdb",
+                                       ".hsb", ".ndb", ".ldb", ".mdb",
+                                       ".msb", ".imp", ".fp", ".sfp"};
     DIR *d = opendir(dir);
     struct dirent *de;
     bool found = false;

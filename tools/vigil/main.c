@@ -12,6 +12,8 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n"
             "  scan [OPTIONS] PATH...   scan files and directories\n"
+            "  db verify|info|patch     check, inspect and patch .cvd .cld\n"
+            "                           .cud and .cdiff databases\n"
             "  version                  print the version\n"
             "  help                     show this help\n"
             "\n"
@@ -26,6 +28,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "scan") == 0)
         return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(argv[1], "db") == 0)
+        return cmd_db(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0 ||
         strcmp(argv[1], "-V") == 0) {
         printf("vigil %s (ClamAV functionality level %d)\n", vigil_version(),

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// macho_fuzzer.c: fuzzes the Mach-O header parser (vg_exe_parse) and, on what
+// it accepts, the section/import hashing. Seeds: corpus/macho/.
+#include "exe_fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return exe_fuzz_one(data, size);
+}
