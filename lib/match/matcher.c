@@ -234,6 +234,41 @@ static int add_pinned(struct vg_matcher *m, uint32_t pi)
     return VIGIL_OK;
 }
 
+/*
+ * ClamAV's Boyer-Moore matcher takes .ndb-style patterns that are plain
+ * bytes of at least 3 (no wildcards, classes, case folding or gaps); the
+ * others go to its Aho-Corasick trie, which notices a match once it has
+ * read up to 3 literal bytes of the last part's leading run.
+ */
+static void order_info(const struct vg_patstore *ps, uint32_t pi,
+                       struct vg_pat_meta *meta)
+{
+    const struct vg_pat *p = &ps->pats[pi];
+    const struct vg_seg *last = &ps->segs[p->first_seg + p->nsegs - 1];
+    uint32_t at = 0, run_start = 0, run = 0, first_lit = UINT32_MAX;
+    bool plain = p->nsegs == 1, found = false;
+    for (uint32_t e = 0; e < last->nelems; e++) {
+        const struct vg_elem *el = &ps->elems[last->first_elem + e];
+        bool lit = el->kind == VG_EL_BYTE && el->mask == 0xff;
+        plain = plain && lit;
+        if (lit && first_lit == UINT32_MAX)
+            first_lit = at;
+        if (lit && !found) {
+            run_start = run ? run_start : at;
+            found = ++run >= 3;
+        } else if (!found) {
+            found = run >= 2;
+            run = found ? run : 0;
+        }
+        at += el->width;
+    }
+    meta->bm = plain && last->len >= 3;
+    if (run >= 2)
+        meta->disc_off = run_start + (run < 3 ? run : 3);
+    else
+        meta->disc_off = first_lit == UINT32_MAX ? 1 : first_lit + 1;
+}
+
 static int choose_atoms(struct vg_matcher *m, const char **err)
 {
     m->atoms = vigil_calloc(m->ps.npats ? m->ps.npats : 1, sizeof *m->atoms);
@@ -242,6 +277,7 @@ static int choose_atoms(struct vg_matcher *m, const char **err)
     for (uint32_t pi = 0; pi < m->ps.npats; pi++) {
         struct atom_pick pk;
         int ret;
+        order_info(&m->ps, pi, &m->meta[pi]);
         if (is_pinned(&m->meta[pi])) {
             if ((ret = add_pinned(m, pi)) != VIGIL_OK)
                 return ret;

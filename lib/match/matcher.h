@@ -32,6 +32,9 @@
 struct vg_pat_meta {
     struct vg_offset off;
     uint8_t target;
+    bool bm;           /* ClamAV would match it with Boyer-Moore */
+    uint32_t disc_off; /* where ClamAV's matcher notices a match: bytes
+                          after the last segment's start */
 };
 
 struct vg_atom; /* matcher.c */
@@ -81,6 +84,18 @@ int vg_matcher_compile(struct vg_matcher *m, const char **err);
 typedef int (*vg_match_fn)(void *cookie, uint32_t owner, uint64_t start,
                            uint64_t end);
 
+/* A verified match, with what ClamAV's report order depends on: its
+ * Boyer-Moore matcher runs before its Aho-Corasick one over each buffer,
+ * and each reports in the order it notices matches (`disc`). */
+struct vg_match {
+    uint32_t owner, pattern;
+    uint64_t start, end;
+    uint64_t disc; /* position at which ClamAV notices the match */
+    bool bm;
+};
+
+typedef int (*vg_match_ex_fn)(void *cookie, const struct vg_match *m);
+
 /* Per-thread scanning state (Vectorscan scratch). */
 struct vg_match_scratch;
 int vg_match_scratch_new(const struct vg_matcher *m,
@@ -97,6 +112,12 @@ int vg_matcher_scan(const struct vg_matcher *m, struct vg_match_scratch *s,
                     struct vigil_span data, uint32_t target_mask,
                     const struct vg_exe_info *exe, vg_match_fn fn,
                     void *cookie);
+
+/** vg_matcher_scan() with the ordering details of each match. */
+int vg_matcher_scan_ex(const struct vg_matcher *m, struct vg_match_scratch *s,
+                       struct vigil_span data, uint32_t target_mask,
+                       const struct vg_exe_info *exe, vg_match_ex_fn fn,
+                       void *cookie);
 
 /** Number of patterns added. */
 uint32_t vg_matcher_count(const struct vg_matcher *m);

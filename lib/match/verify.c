@@ -45,7 +45,7 @@ struct vctx {
     const uint8_t *d;
     size_t len;
     const struct vg_exe_info *exe;
-    vg_match_fn fn;
+    vg_match_ex_fn fn;
     void *cookie;
     uint64_t budget;
     bool over_budget;
@@ -142,7 +142,14 @@ static bool verify_at(struct vctx *v, uint32_t pi, uint32_t k, uint64_t pos,
 
 static int report(struct vctx *v, uint32_t pi, uint64_t start, uint64_t end)
 {
-    return v->fn(v->cookie, v->m->ps.pats[pi].owner, start, end);
+    const struct vg_pat *p = &v->m->ps.pats[pi];
+    const struct vg_pat_meta *meta = &v->m->meta[pi];
+    uint32_t last_len = v->m->ps.segs[p->first_seg + p->nsegs - 1].len;
+    struct vg_match mt = {p->owner, pi, start, end,
+                          end - last_len + meta->disc_off, meta->bm};
+    if (meta->bm)
+        mt.disc = start;
+    return v->fn(v->cookie, &mt);
 }
 
 struct hitctx {
@@ -190,10 +197,30 @@ static int scan_pinned(struct vctx *v, unsigned t)
     return 0;
 }
 
+struct plain_cb {
+    vg_match_fn fn;
+    void *cookie;
+};
+
+static int plain_report(void *cookie, const struct vg_match *mt)
+{
+    const struct plain_cb *p = cookie;
+    return p->fn(p->cookie, mt->owner, mt->start, mt->end);
+}
+
 int vg_matcher_scan(const struct vg_matcher *m, struct vg_match_scratch *s,
                     struct vigil_span data, uint32_t target_mask,
                     const struct vg_exe_info *exe, vg_match_fn fn,
                     void *cookie)
+{
+    struct plain_cb p = {fn, cookie};
+    return vg_matcher_scan_ex(m, s, data, target_mask, exe, plain_report, &p);
+}
+
+int vg_matcher_scan_ex(const struct vg_matcher *m, struct vg_match_scratch *s,
+                       struct vigil_span data, uint32_t target_mask,
+                       const struct vg_exe_info *exe, vg_match_ex_fn fn,
+                       void *cookie)
 {
     struct vctx v = {m, data.p, data.len, exe, fn, cookie, VG_VERIFY_BUDGET,
                      false};

@@ -145,7 +145,7 @@ void vg_exehash_scan(const struct vigil_engine *eng, struct vigil_span data,
 {
     struct hits h = {eng, found, ctx, allmatch, false};
 
-    if (exe->kind != VG_EXE_PE)
+    if (exe->kind != VG_EXE_PE || !exe->pe.hashable)
         return;
     scan_sections(&h, data, exe);
     if (!h.stop)

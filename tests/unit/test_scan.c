@@ -147,12 +147,27 @@ static void scan_mem_empty(void **state)
     vigil_scan_free(&scan);
     vigil_engine_unref(&eng);
 
-    /* Only an any-size entry can name the empty file. */
+    /* As in ClamAV, objects of 5 bytes or less are not scanned at all:
+     * even an any-size hash of their content does not fire; 6 bytes do. */
     sig_line(line, sizeof line, EVP_sha256(), "", 0, "*", "Empty", ":73");
     eng = engine_of("e.hsb", line, NULL, NULL);
     scan = scanner(eng);
     assert_int_equal(vigil_scan_mem(scan, NULL, 0, 0, &res), VIGIL_OK);
-    assert_found(&res, "Empty.UNOFFICIAL");
+    assert_clean(&res);
+    vigil_scan_free(&scan);
+    vigil_engine_unref(&eng);
+    sig_line(line, sizeof line, EVP_sha256(), "12345", 5, "*", "Five", ":73");
+    eng = engine_of("e.hsb", line, NULL, NULL);
+    scan = scanner(eng);
+    assert_int_equal(vigil_scan_mem(scan, "12345", 5, 0, &res), VIGIL_OK);
+    assert_clean(&res);
+    vigil_scan_free(&scan);
+    vigil_engine_unref(&eng);
+    sig_line(line, sizeof line, EVP_sha256(), "123456", 6, "*", "Six", ":73");
+    eng = engine_of("e.hsb", line, NULL, NULL);
+    scan = scanner(eng);
+    assert_int_equal(vigil_scan_mem(scan, "123456", 6, 0, &res), VIGIL_OK);
+    assert_found(&res, "Six.UNOFFICIAL");
     vigil_scan_free(&scan);
     vigil_engine_unref(&eng);
 }
