@@ -94,7 +94,7 @@ static int add_pehash(struct vg_load_ctx *ctx, struct vigil_str line,
     struct vigil_str f[5];
     size_t nf = vigil_str_split(line, ':', f, 5);
     uint8_t digest[VG_HASH_MAXLEN];
-    uint32_t minfl, size, name;
+    uint32_t minfl, size = 0, name;
     int type, ret;
 
     if (nf < 3 || nf > 5)

@@ -53,6 +53,8 @@ struct vg_exe_pe {
     uint32_t imp_rva;  /* import directory (data directory 1) */
     uint32_t imp_size;
     bool pe32plus;
+    bool hashable; /* ClamAV's cli_scanpe accepts it (some section with
+                      raw data inside the file, or virtual only) */
 };
 
 /*

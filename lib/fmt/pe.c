@@ -44,6 +44,7 @@ struct pe_hdrs {
 struct pe_sect {
     uint32_t rva, vsz, raw, rsz;
     uint32_t urva, uvsz, uraw, ursz;
+    bool missing; /* raw data starts at or past the end of the file */
 };
 
 static bool fits(struct vigil_span d, uint64_t off, uint64_t n)
@@ -153,9 +154,11 @@ static void decode_section(struct vigil_span d, const struct vg_exe_pe *g,
     s->vsz = align_up(s->uvsz, g->salign);
     s->raw = align_down(s->uraw, g->falign);
     s->rsz = align_up(s->ursz, g->falign);
+    s->missing = false;
     if (s->rsz) {
         if (s->raw >= d.len || s->uraw >= d.len) {
             s->rsz = s->ursz = 0;
+            s->missing = true;
         } else {
             if (!contained(d.len, s->raw, s->rsz))
                 s->rsz = (uint32_t)(d.len - s->raw);
@@ -215,20 +218,28 @@ bool vg_pe_rawaddr(struct vigil_span data, const struct vg_exe_info *pe,
     return rawaddr(data, &pe->pe, pe->nsections, rva, off);
 }
 
-/* Store every section; any with an unaligned value >= 2^31 is broken. */
+/*
+ * Store every section; any with an unaligned value >= 2^31 is broken.
+ * cli_scanpe (section and import hashes) parses again, dropping sections
+ * whose raw data is past the end of the file, and gives up when that
+ * leaves none: then nothing is hashed.
+ */
 static int read_sections(struct vigil_span d, struct vg_exe_info *out)
 {
     struct pe_sect s;
     struct vg_exe_section es;
+    uint32_t missing = 0;
 
     for (uint32_t i = 0; i < out->nsections; i++) {
         decode_section(d, &out->pe, i, &s);
         if (s.urva >> 31 || s.uvsz >> 31 || (s.rsz && s.uraw >> 31) ||
             s.ursz >> 31)
             return VIGIL_E_CORRUPT;
+        missing += s.missing;
         to_exe_section(&s, &es);
         vg_exe_put_section(out, i, out->nsections, &es);
     }
+    out->pe.hashable = missing < out->nsections;
     return VIGIL_OK;
 }
 

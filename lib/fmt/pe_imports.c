@@ -201,7 +201,8 @@ bool vg_pe_imports_walk(struct vigil_span data, const struct vg_exe_info *pe,
     uint32_t off, left = pe->pe.imp_size;
 
     /* Each name costs a walk over the sections: bound that work. */
-    if (pe->kind != VG_EXE_PE || pe->nsections > VG_EXE_MAX_SECTIONS ||
+    if (pe->kind != VG_EXE_PE || !pe->pe.hashable ||
+        pe->nsections > VG_EXE_MAX_SECTIONS ||
         pe->pe.pe32plus || pe->pe.imp_rva == 0 || left == 0 ||
         !vg_pe_rawaddr(data, pe, pe->pe.imp_rva, &off) ||
         off + (uint64_t)left > data.len)

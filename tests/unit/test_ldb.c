@@ -435,7 +435,7 @@ static void always_true_expressions(void **state)
 
 static void modifiers(void **state)
 {
-    static const char wide[] = "..h\0e\0l\0l\0o\0..";
+    static const char wide[] = "\177ELF\0\0\0\0..h\0e\0l\0l\0o\0..";
     struct vigil_engine *eng;
     (void)state;
     expect("A;" T0 ";0;48454c4c4f\n", "A.UNOFFICIAL");

@@ -246,7 +246,7 @@ static void scan_path_errors(void **state)
     struct vigil_engine *eng = eicar_engine();
     struct vigil_scan *scan = scanner(eng);
     struct vigil_result res;
-    char path[256];
+    char path[1024];
     (void)state;
 
     assert_int_equal(vigil_scan_path(scan, dir, 0, &res), VIGIL_E_ARG);
