@@ -12,7 +12,10 @@
 static const char macro_ndb[] = "M.Zero:0:$0$:5a5a5a5a\n"
                                 "M.One:0:$1$:41424344\n";
 
-#define SAMPLE(s) {s, sizeof s - 1}
+#define SAMPLE(s)                                                              \
+    {                                                                          \
+        s, sizeof s - 1                                                        \
+    }
 static const struct {
     const char *p;
     size_t len;
@@ -25,8 +28,7 @@ static const struct {
            "ABCDEFGH ABABCDCD h\0e\0l\0l\0o\0"),
 };
 
-static void scan_all(struct vigil_scan *scan, const uint8_t *data,
-                     size_t size)
+static void scan_all(struct vigil_scan *scan, const uint8_t *data, size_t size)
 {
     struct vigil_result res;
     for (unsigned flags = 0; flags < 2; flags++) {

@@ -51,6 +51,12 @@ vg_load_error(struct vg_load_ctx *ctx, const char *fmt, ...);
 
 /* Line parsers (parse_hash.c). */
 int vg_parse_hdb_line(struct vg_load_ctx *ctx, struct vigil_str line);
+/* Field rules every hash format shares with ClamAV's cli_loadhash():
+ * MINFL/MAXFL (fields 3, 4) read leniently and checked first; sizes
+ * 1 .. 4294967294 with optional blanks and '+'. */
+bool vg_hash_outside_flevel(const struct vigil_str *f, size_t nf,
+                            uint32_t *minfl);
+int vg_hash_parse_size(struct vigil_str f, uint32_t *out);
 int vg_parse_fp_line(struct vg_load_ctx *ctx, struct vigil_str line);
 int vg_parse_ign2_line(struct vg_load_ctx *ctx, struct vigil_str line);
 /* parse_ndb.c */

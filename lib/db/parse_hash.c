@@ -37,8 +37,8 @@ static uint32_t lenient_level(struct vigil_str f)
 
 /* Is the signature for another engine level? Checked before anything
  * else on the line, as ClamAV does: such a line is skipped unread. */
-static bool outside_flevel(const struct vigil_str *f, size_t nf,
-                           uint32_t *minfl)
+bool vg_hash_outside_flevel(const struct vigil_str *f, size_t nf,
+                            uint32_t *minfl)
 {
     *minfl = nf > 3 ? lenient_level(f[3]) : 0;
     if (*minfl > VIGIL_FLEVEL)
@@ -48,7 +48,7 @@ static bool outside_flevel(const struct vigil_str *f, size_t nf,
 
 /* Sizes as ClamAV accepts them: optional blanks and '+', decimal digits
  * to the end of the field, 1 .. 4294967294. */
-static int parse_size(struct vigil_str f, uint32_t *out)
+int vg_hash_parse_size(struct vigil_str f, uint32_t *out)
 {
     uint64_t v;
     while (f.len && (f.p[0] == ' ' || f.p[0] == '\t')) {
@@ -74,7 +74,7 @@ static int parse_hash_fields(struct vg_load_ctx *ctx, struct vigil_str line,
     int type;
     if (nf < 3 || nf > 5)
         return vg_load_error(ctx, "expected HASH:SIZE:NAME[:MINFL[:MAXFL]]");
-    sig->skip = outside_flevel(f, nf, &minfl);
+    sig->skip = vg_hash_outside_flevel(f, nf, &minfl);
     if (sig->skip)
         return VIGIL_OK;
     if (vigil_str_eq(f[1], "*")) {
@@ -82,7 +82,7 @@ static int parse_hash_fields(struct vg_load_ctx *ctx, struct vigil_str line,
             return vg_load_error(ctx, "size '*' needs MINFL >= %d",
                                  FLEVEL_ANY_SIZE);
         sig->size = 0;
-    } else if (parse_size(f[1], &sig->size)) {
+    } else if (vg_hash_parse_size(f[1], &sig->size)) {
         return vg_load_error(ctx, "size must be a number > 0 or '*'");
     }
     type = vg_hash_type_from_hexlen(f[0].len);

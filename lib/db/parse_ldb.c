@@ -106,7 +106,7 @@ static uint32_t clam_atoi(struct vigil_str s)
     for (size_t i = 0; i < s.len; i++) {
         unsigned d = (unsigned)(s.p[i] - '0');
         v = v > ((uint64_t)INT64_MAX - d) / 10 ? (uint64_t)INT64_MAX
-                                                : v * 10 + d;
+                                               : v * 10 + d;
     }
     return (uint32_t)v;
 }
@@ -150,23 +150,41 @@ static int tdb_intermediates(struct tdb_parse *tp, struct vigil_str v)
     return LDB_OK;
 }
 
+/* A range key: which field it fills and which bit says so. */
+static uint32_t *range_of(struct vg_lsig_tdb *t, struct vigil_str k,
+                          uint8_t *bit)
+{
+    if (vigil_str_eq(k, "FileSize"))
+        return *bit = VG_TDB_FSIZE, t->fsize;
+    if (vigil_str_eq(k, "EntryPoint"))
+        return *bit = VG_TDB_EP, t->ep;
+    if (vigil_str_eq(k, "NumberOfSections"))
+        return *bit = VG_TDB_NOS, t->nos;
+    return NULL;
+}
+
 static int tdb_keyed(struct ldb *L, struct tdb_parse *tp, struct vigil_str k,
                      struct vigil_str v)
 {
     struct vg_lsig_tdb *t = &tp->t;
+    uint8_t bit = 0;
+    uint32_t *range = range_of(t, k, &bit);
     tp->newext = true;
-    if (vigil_str_eq(k, "FileSize"))
-        return t->has |= VG_TDB_FSIZE, tdb_range(L, v, t->fsize);
-    if (vigil_str_eq(k, "EntryPoint"))
-        return t->has |= VG_TDB_EP, tdb_range(L, v, t->ep);
-    if (vigil_str_eq(k, "NumberOfSections"))
-        return t->has |= VG_TDB_NOS, tdb_range(L, v, t->nos);
-    if (vigil_str_eq(k, "IconGroup1") || vigil_str_eq(k, "IconGroup2"))
-        return t->has |= VG_TDB_ICON, LDB_OK;
-    if (vigil_str_eq(k, "Container"))
-        return t->has |= VG_TDB_CONTAINER, tdb_ftype(v, &t->container);
-    if (vigil_str_eq(k, "HandlerType"))
-        return t->has |= VG_TDB_HANDLER, tdb_ftype(v, &t->handler);
+    t->has |= bit;
+    if (range)
+        return tdb_range(L, v, range);
+    if (vigil_str_eq(k, "IconGroup1") || vigil_str_eq(k, "IconGroup2")) {
+        t->has |= VG_TDB_ICON;
+        return LDB_OK;
+    }
+    if (vigil_str_eq(k, "Container")) {
+        t->has |= VG_TDB_CONTAINER;
+        return tdb_ftype(v, &t->container);
+    }
+    if (vigil_str_eq(k, "HandlerType")) {
+        t->has |= VG_TDB_HANDLER;
+        return tdb_ftype(v, &t->handler);
+    }
     if (vigil_str_eq(k, "Intermediates"))
         return tdb_intermediates(tp, v);
     return LDB_SKIP; /* a newer engine's key */
@@ -199,8 +217,7 @@ static int tdb_attr(struct ldb *L, struct tdb_parse *tp, size_t i,
 
 /* lsigattribs() then init_tdb(): syntax errors first, in attribute order
  * (an unknown key stops the reading: skipped), then the levels. */
-static int parse_tdb(struct ldb *L, struct vigil_str text,
-                     struct tdb_parse *tp)
+static int parse_tdb(struct ldb *L, struct vigil_str text, struct tdb_parse *tp)
 {
     struct vigil_str a[TDB_TOKENS];
     size_t n = vigil_str_split(text, ',', a, TDB_TOKENS);
@@ -228,7 +245,8 @@ static int parse_tdb(struct ldb *L, struct vigil_str text,
     return LDB_OK;
 }
 
-/* ---- subsignatures -------------------------------------------------------- */
+/* ---- subsignatures --------------------------------------------------------
+ */
 
 static bool exe_target(unsigned t)
 {
@@ -310,8 +328,8 @@ static int parse_content(struct ldb *L, struct vigil_str s)
         return r;
     if ((n == 3 || n == 4) && (r = content_flags(L, t[n - 1], &flags)))
         return r;
-    r = vg_lsigs_add_content(&L->eng->lsigs, n % 2 ? t[0] : t[1], flags,
-                             &off, &why);
+    r = vg_lsigs_add_content(&L->eng->lsigs, n % 2 ? t[0] : t[1], flags, &off,
+                             &why);
     return added(L, r, why);
 }
 
@@ -372,13 +390,13 @@ static int parse_pcre(struct ldb *L, struct vigil_str s)
         return r;
     r = parse_offset(L, n == 2 ? t[0] : star, &p.off);
     if (r == LDB_OK)
-        r = pcre_build(L, vigil_str_make(first + 1, (size_t)(last - first - 1)),
-                       vigil_str_make(last + 1,
-                                      (size_t)(sig.p + sig.len - last - 1)),
-                       &p);
+        r = pcre_build(
+            L, vigil_str_make(first + 1, (size_t)(last - first - 1)),
+            vigil_str_make(last + 1, (size_t)(sig.p + sig.len - last - 1)), &p);
     if (r == LDB_OK)
-        r = added(L, vg_lsigs_add_pcre(&L->eng->lsigs, bypass ? NULL : &trig,
-                                       &p), NULL);
+        r = added(L,
+                  vg_lsigs_add_pcre(&L->eng->lsigs, bypass ? NULL : &trig, &p),
+                  NULL);
     vg_lx_prog_free(&trig);
     return r;
 }
@@ -432,7 +450,8 @@ static int parse_sub(struct ldb *L, struct vigil_str s)
     return parse_content(L, s);
 }
 
-/* ---- the line ------------------------------------------------------------- */
+/* ---- the line -------------------------------------------------------------
+ */
 
 static int error_out(struct ldb *L)
 {
@@ -441,8 +460,8 @@ static int error_out(struct ldb *L)
     return vg_load_error(L->ctx, "subsignature %u: %s", L->sub, L->why);
 }
 
-static int parse_expression(struct ldb *L, const struct vigil_str *t,
-                            size_t n, struct vg_lx_prog *expr)
+static int parse_expression(struct ldb *L, const struct vigil_str *t, size_t n,
+                            struct vg_lx_prog *expr)
 {
     const char *why = NULL;
     int r = vg_lexpr_compile(t[2], expr, &why);
@@ -452,8 +471,8 @@ static int parse_expression(struct ldb *L, const struct vigil_str *t,
         return r;
     if ((size_t)expr->max_id + 1 != n - 3) {
         snprintf(L->msg, sizeof L->msg,
-                 "%zu subsignatures, but the expression names %d",
-                 n - 3, expr->max_id + 1);
+                 "%zu subsignatures, but the expression names %d", n - 3,
+                 expr->max_id + 1);
         return bad(L, L->msg);
     }
     return LDB_OK;

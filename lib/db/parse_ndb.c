@@ -74,7 +74,8 @@ int vg_parse_ndb_line(struct vg_load_ctx *ctx, struct vigil_str line)
                                  &name)) ||
              (ret = vg_ndbs_add(&eng->ndbs, name, &index)))
         return ret;
-    ret = vg_matcher_add(&eng->body, f[3], 0, &off, (unsigned)target, index,
+    ret = vg_matcher_add(&eng->body, f[3], VG_PAT_NDB, &off,
+                         (unsigned)target, index,
                          &why);
     if (ret == VIGIL_E_DB)
         return vg_load_error(ctx, "%s", why ? why : "bad pattern");

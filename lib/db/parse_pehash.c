@@ -7,8 +7,8 @@
 #include "vigil/vigil.h"
 
 /*
- * The field rules are ClamAV's cli_loadhash(), the same as for .hdb
- * (parse_hash.c; keep the two in step): MINFL/MAXFL are checked first and
+ * The field rules are ClamAV's cli_loadhash(), shared with .hdb
+ * (vg_hash_outside_flevel, vg_hash_parse_size): MINFL/MAXFL are checked first and
  * leniently, a line for another engine level is skipped unread; sizes are
  * 1 .. 4294967294 or '*'; the hash type comes from its length. Only the
  * field order differs, and '*' needs MINFL >= 73 except in .imp files
@@ -26,51 +26,6 @@ struct pehash_layout {
 static const struct pehash_layout mdb_layout = {VG_HSET_PESECT, 0, 1, true};
 static const struct pehash_layout imp_layout = {VG_HSET_IMP, 1, 0, false};
 
-/* ClamAV's atoi() on MINFL/MAXFL, compared unsigned ("-1" is huge). */
-static uint32_t lenient_level(struct vigil_str f)
-{
-    size_t i = 0;
-    uint64_t v = 0;
-    bool neg = false;
-
-    while (i < f.len && (f.p[i] == ' ' || f.p[i] == '\t'))
-        i++;
-    if (i < f.len && (f.p[i] == '-' || f.p[i] == '+'))
-        neg = f.p[i++] == '-';
-    for (; i < f.len && f.p[i] >= '0' && f.p[i] <= '9'; i++)
-        v = v < UINT32_MAX ? v * 10 + (uint64_t)(f.p[i] - '0') : v;
-    v = v > UINT32_MAX ? UINT32_MAX : v;
-    return neg ? (uint32_t)(0u - (uint32_t)v) : (uint32_t)v;
-}
-
-static bool outside_flevel(const struct vigil_str *f, size_t nf,
-                           uint32_t *minfl)
-{
-    *minfl = nf > 3 ? lenient_level(f[3]) : 0;
-    if (*minfl > VIGIL_FLEVEL)
-        return true;
-    return nf > 4 && lenient_level(f[4]) < VIGIL_FLEVEL;
-}
-
-/* strtoul() as ClamAV calls it: blanks and '+', then digits to the end. */
-static int parse_size(struct vigil_str f, uint32_t *out)
-{
-    uint64_t v;
-
-    while (f.len && (f.p[0] == ' ' || f.p[0] == '\t')) {
-        f.p++;
-        f.len--;
-    }
-    if (f.len && f.p[0] == '+') {
-        f.p++;
-        f.len--;
-    }
-    if (vigil_str_to_u64(f, UINT32_MAX - 1, &v) || v == 0)
-        return 1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
 static int parse_size_field(struct vg_load_ctx *ctx, struct vigil_str f,
                             const struct pehash_layout *lay, uint32_t minfl,
                             uint32_t *size)
@@ -82,7 +37,7 @@ static int parse_size_field(struct vg_load_ctx *ctx, struct vigil_str f,
         *size = 0;
         return VIGIL_OK;
     }
-    if (parse_size(f, size))
+    if (vg_hash_parse_size(f, size))
         return vg_load_error(ctx, "size must be a number > 0 or '*'");
     return VIGIL_OK;
 }
@@ -102,7 +57,7 @@ static int add_pehash(struct vg_load_ctx *ctx, struct vigil_str line,
                              lay->set == VG_HSET_IMP
                                  ? "expected HASH:SIZE:NAME[:MINFL[:MAXFL]]"
                                  : "expected SIZE:HASH:NAME[:MINFL[:MAXFL]]");
-    if (outside_flevel(f, nf, &minfl))
+    if (vg_hash_outside_flevel(f, nf, &minfl))
         return VIGIL_OK;
     ret = parse_size_field(ctx, f[lay->size_field], lay, minfl, &size);
     if (ret != VIGIL_OK)

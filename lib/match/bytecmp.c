@@ -84,8 +84,8 @@ static size_t c_strtol(const uint8_t *s, size_t n, int base, int64_t *v)
  * quirks: the "0x" test looks at the sign character after a sign, and
  * a prefix with nothing after it yields no number.
  */
-static size_t clam_strntol(const uint8_t *s, size_t n, int base,
-                           int64_t *v, bool *over)
+static size_t clam_strntol(const uint8_t *s, size_t n, int base, int64_t *v,
+                           bool *over)
 {
     size_t i = 0, first, end;
     bool neg = false;
@@ -156,8 +156,7 @@ static int add_option(uint16_t *o, char c)
             return 1;
         *o |= VG_BC_DEC | VG_BC_BE;
         return 0;
-    case 'l':
-        return (*o & (VG_BC_BE | VG_BC_DEC)) ? 1 : (*o |= VG_BC_LE, 0);
+    case 'l': return (*o & (VG_BC_BE | VG_BC_DEC)) ? 1 : (*o |= VG_BC_LE, 0);
     case 'b': return (*o & VG_BC_LE) ? 1 : (*o |= VG_BC_BE, 0);
     case 'e': *o |= VG_BC_EXACT; return 0;
     default: return 1;
@@ -174,8 +173,7 @@ static int parse_options(struct vigil_str t, struct vg_bcomp *bc,
             return fail(why, "bad byte compare option");
     if (i == t.len)
         return fail(why, "byte compare length missing");
-    if (c_strtol(bytes_of(t) + i, t.len - i, 0, &len) != t.len - i ||
-        len == 0)
+    if (c_strtol(bytes_of(t) + i, t.len - i, 0, &len) != t.len - i || len == 0)
         return fail(why, "bad byte compare length");
     if ((bc->opts & VG_BC_BIN) && (len > 8 || 8 % len))
         return fail(why, "binary byte compare length must be 1, 2, 4 or 8");
@@ -350,14 +348,10 @@ static bool text_field(struct vigil_span f, const struct vg_bcomp *bc,
     case VG_BC_HEX | VG_BC_LE:
         if (n > 18)
             return false;
-        return text_value(tmp, le_shuffle(f.p + pad, n, tmp), 16, n, exact,
-                          v);
-    case VG_BC_HEX | VG_BC_BE:
-        return text_value(f.p + pad, n, 16, n, exact, v);
-    case VG_BC_DEC | VG_BC_BE:
-        return text_value(f.p + pad, n, 10, n, exact, v);
-    default:
-        return false;
+        return text_value(tmp, le_shuffle(f.p + pad, n, tmp), 16, n, exact, v);
+    case VG_BC_HEX | VG_BC_BE: return text_value(f.p + pad, n, 16, n, exact, v);
+    case VG_BC_DEC | VG_BC_BE: return text_value(f.p + pad, n, 10, n, exact, v);
+    default: return false;
     }
 }
 

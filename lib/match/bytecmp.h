@@ -22,12 +22,12 @@ enum vg_bc_opt {
 };
 
 struct vg_bcomp {
-    int16_t ref;      /* subsignature whose last match anchors the read */
-    uint16_t opts;    /* enum vg_bc_opt */
-    uint32_t len;     /* bytes read */
-    int64_t off;      /* from the start of that match ("<<" negative) */
-    uint8_t ncomp;    /* 1 or 2 */
-    char sym[2];      /* '<', '>', '=' */
+    int16_t ref;   /* subsignature whose last match anchors the read */
+    uint16_t opts; /* enum vg_bc_opt */
+    uint32_t len;  /* bytes read */
+    int64_t off;   /* from the start of that match ("<<" negative) */
+    uint8_t ncomp; /* 1 or 2 */
+    char sym[2];   /* '<', '>', '=' */
     int64_t val[2];
 };
 

@@ -67,8 +67,7 @@ static bool lx_space(char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-int vg_clam_scan_u32(struct vigil_str s, size_t i, uint32_t *out,
-                     size_t *end)
+int vg_clam_scan_u32(struct vigil_str s, size_t i, uint32_t *out, size_t *end)
 {
     uint64_t v = 0;
     bool neg = false, over = false;
@@ -125,8 +124,8 @@ static int block_end(struct lx_parser *p, size_t b, size_t e, size_t *i,
         sc->blkmod = n;
         if (scan_pair(p, b + *i + 2, sc) <= 0)
             return lx_fail(p, "missing number after a block modifier");
-        for (*i += 2; *i + 1 < len && (lx_digit(at(p, b + *i + 1)) ||
-                                       at(p, b + *i + 1) == ',');
+        for (*i += 2; *i + 1 < len &&
+                      (lx_digit(at(p, b + *i + 1)) || at(p, b + *i + 1) == ',');
              (*i)++)
             ;
     }
@@ -223,8 +222,7 @@ static int make_op(struct lx_parser *p, uint32_t ni, size_t b, size_t e,
         return lx_fail(p, "operator without a right operand");
     if ((ret = new_node(p, &l)) || (ret = new_node(p, &r)))
         return ret;
-    p->nodes[ni].op = (sc->op ? sc->op : sc->op1) == '&' ? VG_LX_AND
-                                                         : VG_LX_OR;
+    p->nodes[ni].op = (sc->op ? sc->op : sc->op1) == '&' ? VG_LX_AND : VG_LX_OR;
     p->nodes[ni].mod = (uint8_t)sc->blkmod;
     p->nodes[ni].v1 = sc->blkmod ? sc->v1 : 0;
     p->nodes[ni].v2 = sc->blkmod ? sc->v2 : 0;
@@ -272,12 +270,9 @@ static bool leaf_sensitive(const struct lx_node *n)
         return true;
     switch (n->mod) {
     case '=':
-    case '>':
-        return n->v1 != 0;
-    case '<':
-        return n->v1 > 1;
-    default:
-        return false;
+    case '>': return n->v1 != 0;
+    case '<': return n->v1 > 1;
+    default: return false;
     }
 }
 

@@ -66,8 +66,7 @@ void vg_lx_prog_free(struct vg_lx_prog *p);
  * @param[out] end  where the number ends (on success)
  * @return 1 converted, 0 no number there, -1 no input left
  */
-int vg_clam_scan_u32(struct vigil_str s, size_t i, uint32_t *out,
-                     size_t *end);
+int vg_clam_scan_u32(struct vigil_str s, size_t i, uint32_t *out, size_t *end);
 
 /** Evaluate against @p counts (indexed by subsignature, >= max_id + 1). */
 bool vg_lexpr_eval(const struct vg_lx_insn *code, uint32_t n,

@@ -31,7 +31,8 @@ static int grow(void **arr, uint32_t *cap, uint32_t need, size_t size)
     return VIGIL_OK;
 }
 
-#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define GROW(arr, cap, need)                                                   \
+    grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 void vg_lsigs_init(struct vg_lsigs *db)
 {
@@ -92,7 +93,8 @@ void vg_lsigs_rollback(struct vg_lsigs *db, const struct vg_lsigs_mark *m)
     im->nmacro = m->nmacro;
 }
 
-/* ---- adding --------------------------------------------------------------- */
+/* ---- adding ---------------------------------------------------------------
+ */
 
 static struct vg_lsig *current(struct vg_lsigs *db)
 {
@@ -139,9 +141,9 @@ static int reserve_sig(struct vg_lsigs *db, unsigned nsubs)
     return GROW(db->subs, db->cap_subs, db->nsubs + nsubs);
 }
 
-int vg_lsigs_begin(struct vg_lsigs *db, struct vg_matcher *body,
-                   uint32_t name, const struct vg_lsig_tdb *tdb,
-                   const struct vg_lx_prog *expr, unsigned nsubs)
+int vg_lsigs_begin(struct vg_lsigs *db, struct vg_matcher *body, uint32_t name,
+                   const struct vg_lsig_tdb *tdb, const struct vg_lx_prog *expr,
+                   unsigned nsubs)
 {
     struct vg_lsig s;
     int ret;
@@ -188,9 +190,8 @@ static bool needs_recount(const struct vg_matcher *m, uint32_t first,
         if (m->ps.pats[i].nsegs > 1)
             return true;
     /* The matcher reports one match per pinned offset range. */
-    return off->maxshift && off->kind != VG_OFF_ANY &&
-           off->kind != VG_OFF_SE && off->kind != VG_OFF_VI &&
-           off->kind != VG_OFF_MACRO;
+    return off->maxshift && off->kind != VG_OFF_ANY && off->kind != VG_OFF_SE &&
+           off->kind != VG_OFF_VI && off->kind != VG_OFF_MACRO;
 }
 
 int vg_lsigs_add_content(struct vg_lsigs *db, struct vigil_str hex,
@@ -264,8 +265,7 @@ int vg_lsigs_add_macro(struct vg_lsigs *db, uint32_t min, uint32_t max,
     int ret = GROW(im->macros, im->cap_macro, im->nmacro + 1);
     if (ret)
         return ret;
-    im->macros[im->nmacro] = (struct vg_lsig_macro){min, max,
-                                                    (uint8_t)group};
+    im->macros[im->nmacro] = (struct vg_lsig_macro){min, max, (uint8_t)group};
     /* ClamAV links a macro to the subsignature before it. */
     if (im->next_sub > 0)
         db->subs[db->nsubs - 1].flags |= VG_LSUBF_LINKED;
@@ -320,6 +320,20 @@ int vg_lsigs_end(struct vg_lsigs *db)
     return VIGIL_OK;
 }
 
+/*
+ * ClamAV runs byte compares only in a matcher root that holds a partial
+ * (multi-part) pattern; root 0 always does (its built-in file type
+ * signatures). vigil counts patterns of several segments.
+ */
+static uint32_t partial_targets(const struct vg_matcher *m)
+{
+    uint32_t mask = 1u;
+    for (uint32_t i = 0; m && i < m->ps.npats; i++)
+        if (m->ps.pats[i].nsegs > 1 && m->meta[i].target < 32)
+            mask |= 1u << m->meta[i].target;
+    return mask;
+}
+
 int vg_lsigs_compile(struct vg_lsigs *db, const char **why)
 {
     struct vg_lsigs_impl *im = db->impl;
@@ -327,6 +341,7 @@ int vg_lsigs_compile(struct vg_lsigs *db, const char **why)
     (void)why;
     if (!im)
         return VIGIL_OK;
+    im->partial_targets = partial_targets(im->body);
     vigil_free(im->always);
     im->always = NULL;
     im->nalways = 0;
@@ -418,10 +433,10 @@ void vg_lsig_scan_reset(struct vg_lsig_scan *s)
     s->ev.overflow = false;
     s->oom = false;
     if (++s->epoch == 0) { /* once in 2^32 objects */
-        memset(s->sub_epoch, 0, (s->db->nsubs ? s->db->nsubs : 1) *
-                                    sizeof *s->sub_epoch);
-        memset(s->sig_epoch, 0, (s->db->n ? s->db->n : 1) *
-                                    sizeof *s->sig_epoch);
+        memset(s->sub_epoch, 0,
+               (s->db->nsubs ? s->db->nsubs : 1) * sizeof *s->sub_epoch);
+        memset(s->sig_epoch, 0,
+               (s->db->n ? s->db->n : 1) * sizeof *s->sig_epoch);
         s->epoch = 1;
     }
 }

@@ -20,8 +20,8 @@
  * object, vg_lsig_evaluate() decides which logical signatures hold.
  * docs/internals/LDB.md has the semantics and the evidence for them.
  */
-struct vg_lsig;      /* lsig_private.h */
-struct vg_lsig_sub;  /* lsig_private.h */
+struct vg_lsig;     /* lsig_private.h */
+struct vg_lsig_sub; /* lsig_private.h */
 struct vg_lsigs_impl;
 struct vg_matcher;
 struct vg_pcre;
@@ -78,9 +78,9 @@ enum vg_tdb_key {
 
 struct vg_lsig_tdb {
     uint8_t target;
-    uint8_t has;    /* enum vg_tdb_key */
+    uint8_t has; /* enum vg_tdb_key */
     uint8_t ninter;
-    int16_t container, handler; /* enum vg_ftype */
+    int16_t container, handler;      /* enum vg_ftype */
     int16_t inter[VG_TDB_MAX_INTER]; /* outermost first */
     uint32_t fsize[2], ep[2], nos[2];
 };
@@ -92,9 +92,9 @@ struct vg_lsig_tdb {
  * @param[in] body  the engine's matcher (content subsignatures go there)
  * @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_LIMIT
  */
-int vg_lsigs_begin(struct vg_lsigs *db, struct vg_matcher *body,
-                   uint32_t name, const struct vg_lsig_tdb *tdb,
-                   const struct vg_lx_prog *expr, unsigned nsubs);
+int vg_lsigs_begin(struct vg_lsigs *db, struct vg_matcher *body, uint32_t name,
+                   const struct vg_lsig_tdb *tdb, const struct vg_lx_prog *expr,
+                   unsigned nsubs);
 
 /** A content subsignature. @return VIGIL_OK, VIGIL_E_DB (*why),
  *  VIGIL_E_NOMEM, VIGIL_E_LIMIT */

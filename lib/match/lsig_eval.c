@@ -57,7 +57,8 @@ static void sub_matched(struct sig_state *st, unsigned i, uint64_t realoff,
 {
     bool linked = st->subs[i].flags & VG_LSUBF_LINKED;
     uint64_t last = st->last[i];
-    if (last != VG_LSIG_OFF_NONE && (partial ? realoff < last : realoff <= last))
+    if (last != VG_LSIG_OFF_NONE &&
+        (partial ? realoff < last : realoff <= last))
         return;
     if (st->cnt[i] < UINT32_MAX)
         st->cnt[i]++;
@@ -73,8 +74,8 @@ static uint64_t group_final(const struct sig_state *st, uint32_t key)
     const struct vg_lsig_evbuf *ev = &st->s->ev;
     uint64_t best_end = 0, start = VG_LSIG_OFF_NONE;
     for (uint32_t k = 0; k < ev->n; k++)
-        if (ev->v[k].key == key && (start == VG_LSIG_OFF_NONE ||
-                                    ev->v[k].end >= best_end)) {
+        if (ev->v[k].key == key &&
+            (start == VG_LSIG_OFF_NONE || ev->v[k].end >= best_end)) {
             best_end = ev->v[k].end;
             start = ev->v[k].start;
         }
@@ -148,6 +149,8 @@ static void run_bcomp(struct sig_state *st, unsigned i)
 {
     const struct vg_bcomp *bc = &st->db->impl->bcomps[st->subs[i].aux];
     uint64_t at;
+    if (!(st->db->impl->partial_targets & (1u << st->sig->target)))
+        return;
     if (bc->ref < 0 || bc->ref >= st->sig->nsubs || !st->cnt[bc->ref])
         return;
     at = st->last[bc->ref] == VG_LSIG_OFF_NONE ? 0 : st->last[bc->ref];
@@ -293,8 +296,7 @@ static int eval_sig(struct sig_state *st, bool *hit)
         return ret;
     if (sig->flags & VG_LSIGF_MACRO)
         final_macros(st);
-    *hit = vg_lexpr_eval(st->db->impl->prog + sig->prog, sig->nprog,
-                         st->cnt) &&
+    *hit = vg_lexpr_eval(st->db->impl->prog + sig->prog, sig->nprog, st->cnt) &&
            tdb_ok(st->db, sig, st->env);
     return VIGIL_OK;
 }

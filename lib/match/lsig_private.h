@@ -62,9 +62,9 @@ enum vg_lsig_flag {
 struct vg_lsig {
     uint32_t name;
     uint32_t first_sub;
-    uint32_t prog;  /* the expression, in impl->prog */
+    uint32_t prog; /* the expression, in impl->prog */
     uint32_t nprog;
-    uint32_t tdb;   /* in impl->tdbs, or VG_LSIG_NO_TDB */
+    uint32_t tdb; /* in impl->tdbs, or VG_LSIG_NO_TDB */
     uint8_t nsubs, target, flags;
 };
 
@@ -97,6 +97,8 @@ struct vg_lsigs_impl {
     /* compiled: signatures evaluated for every object, in load order */
     uint32_t *always;
     uint32_t nalways;
+    /* targets whose patterns include a partial one (LDB.md §5) */
+    uint32_t partial_targets;
 };
 
 #define VG_LSIG_OFF_NONE UINT64_MAX

@@ -132,11 +132,33 @@ static bool chains_pending(const struct recount *r)
     return false;
 }
 
+/* The first segment's first byte when it is an exact literal, else -1. */
+static int first_literal(const struct recount *r)
+{
+    const struct vg_seg *sg = &r->ps->segs[r->pat->first_seg];
+    const struct vg_elem *e;
+    if (sg->nelems == 0)
+        return -1;
+    e = &r->ps->elems[sg->first_elem];
+    return e->kind == VG_EL_BYTE && e->mask == 0xff ? e->val : -1;
+}
+
+/* With no chain under way, jump to the next place the first segment can
+ * start (a plain memchr for a literal first byte). */
+static uint64_t next_start(const struct recount *r, uint64_t pos, int lit)
+{
+    const uint8_t *hit;
+    if (lit < 0 || pos >= r->data.len || chains_pending(r))
+        return pos;
+    hit = memchr(r->data.p + pos, lit, (size_t)(r->data.len - pos));
+    return hit ? (uint64_t)(hit - r->data.p) : r->data.len;
+}
+
 static int walk(struct recount *r)
 {
-    int ret = VIGIL_OK;
-    for (uint64_t pos = r->lo; pos <= r->data.len && ret == VIGIL_OK;
-         pos++) {
+    int ret = VIGIL_OK, lit = first_literal(r);
+    for (uint64_t pos = r->lo; pos <= r->data.len && ret == VIGIL_OK; pos++) {
+        pos = next_start(r, pos, lit);
         if (pos > r->hi && !chains_pending(r))
             break;
         for (uint32_t k = 0; k < r->pat->nsegs && ret == VIGIL_OK; k++)

@@ -125,11 +125,12 @@ static bool base_at(const struct vg_offset *o, uint64_t size,
         return true;
     case VG_OFF_SECT:
     case VG_OFF_SL:
-        if (!exe || exe->nsections == 0 ||
-            (o->kind == VG_OFF_SECT && o->sect >= exe->nsections))
+        /* The accessors say NULL for sections the parser did not keep. */
+        s = !exe                      ? NULL
+            : o->kind == VG_OFF_SL ? vg_exe_last(exe)
+                                   : vg_exe_section_at(exe, o->sect);
+        if (!s)
             return false;
-        s = &exe->sections[o->kind == VG_OFF_SL ? exe->nsections - 1
-                                                : o->sect];
         *at = (int64_t)s->raw_off + o->n;
         return true;
     default:
@@ -148,10 +149,10 @@ bool vg_offset_resolve(const struct vg_offset *o, uint64_t size,
         return true;
     }
     if (o->kind == VG_OFF_SE) {
-        const struct vg_exe_section *s;
-        if (!exe || o->sect >= exe->nsections)
+        const struct vg_exe_section *s =
+            exe ? vg_exe_section_at(exe, o->sect) : NULL;
+        if (!s)
             return false;
-        s = &exe->sections[o->sect];
         *lo = s->raw_off;
         *hi = s->raw_off + s->raw_size + o->maxshift;
         return true;

@@ -206,7 +206,8 @@ static int parse_number(struct pstate *st, uint32_t *out)
     return VIGIL_OK;
 }
 
-/* {n} {-n} {n-} {n-m} and [x-y]; the opening bracket is consumed. */
+/* {n} {-n} {n-} {n-m} and [x-y]; the opening bracket is consumed. A
+ * [x-y] gap lets the single byte beside it stand as a piece of its own. */
 static int parse_range(struct pstate *st, char close)
 {
     uint32_t lo = 0, hi;
@@ -232,7 +233,14 @@ static int parse_range(struct pstate *st, char close)
     st->i++;
     if (hi < lo)
         return fail(st, "gap range upside down");
-    return add_gap(st, lo, hi);
+    if (close == '}' && hi == 0) /* ClamAV reads {0}, {-0}, {0-0} as '*' */
+        hi = VG_GAP_INF;
+    if (close == ']')
+        st->ps->segs[st->seg].near = 1;
+    ret = add_gap(st, lo, hi);
+    if (ret == VIGIL_OK && close == ']')
+        st->ps->segs[st->seg].near = 1;
+    return ret;
 }
 
 /* ---- alternatives -------------------------------------------------------- */
@@ -448,6 +456,45 @@ static bool has_byte_elem(const struct vg_patstore *ps, const struct vg_seg *sg)
     return false;
 }
 
+/* Longest run of literal bytes in a segment; *all_literal when nothing
+ * else is in it. */
+static uint32_t literal_run(const struct vg_patstore *ps,
+                            const struct vg_seg *sg, bool *all_literal)
+{
+    uint32_t best = 0, run = 0;
+    *all_literal = true;
+    for (uint32_t e = 0; e < sg->nelems; e++) {
+        const struct vg_elem *el = &ps->elems[sg->first_elem + e];
+        bool lit = (el->kind == VG_EL_BYTE && el->mask == 0xff) ||
+                   el->kind == VG_EL_NOCASE;
+        run = lit ? run + 1 : 0;
+        best = run > best ? run : best;
+        *all_literal = *all_literal && lit;
+    }
+    return best;
+}
+
+/*
+ * ClamAV's own limits, measured with clamscan: every piece between '*' or
+ * '{n-m}' needs two literal bytes in a row (its matcher anchors on them),
+ * except a single byte beside [x-y]; a plain .ndb pattern (Boyer-Moore)
+ * needs three bytes.
+ */
+static int check_pieces(struct pstate *st, const struct vg_pat *p)
+{
+    const struct vg_patstore *ps = st->ps;
+    for (uint32_t k = 0; k < p->nsegs; k++) {
+        const struct vg_seg *sg = &ps->segs[p->first_seg + k];
+        bool plain;
+        uint32_t run = literal_run(ps, sg, &plain);
+        if (run < 2 && !(sg->near && sg->len == 1))
+            return fail(st, "a pattern piece needs 2 literal bytes in a row");
+        if ((st->flags & VG_PAT_NDB) && p->nsegs == 1 && plain && sg->len < 3)
+            return fail(st, "a plain pattern needs at least 3 bytes");
+    }
+    return VIGIL_OK;
+}
+
 /* Zero-width bounds look behind when they start the pattern, ahead when
  * they end it (fullword bounds are added at both ends). */
 static void place_bounds(struct vg_patstore *ps, const struct vg_pat *p)
@@ -473,6 +520,8 @@ static int finish_pattern(struct pstate *st)
         len += sg->len + (k ? sg->gap_min : 0);
     }
     p->len_min = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    if (check_pieces(st, p) != VIGIL_OK)
+        return VIGIL_E_DB;
     place_bounds(ps, p);
     ps->npats++;
     return VIGIL_OK;

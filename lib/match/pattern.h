@@ -47,6 +47,7 @@ struct vg_seg {
     uint32_t first_elem, nelems;
     uint32_t len;              /* bytes */
     uint32_t gap_min, gap_max; /* bytes between previous segment and this */
+    uint8_t near;              /* next to a [x-y] gap: may be one byte */
 };
 
 /* Pattern-wide modifiers (from .ldb ::i ::w ::f ::a). */
@@ -55,6 +56,7 @@ enum vg_pat_flags {
     VG_PAT_WIDE = 1u << 1,
     VG_PAT_FULLWORD = 1u << 2,
     VG_PAT_ASCII = 1u << 3,
+    VG_PAT_NDB = 1u << 4, /* .ndb body: plain patterns need 3 bytes */
 };
 
 struct vg_pat {

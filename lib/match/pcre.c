@@ -60,8 +60,8 @@ int vg_pcre_compile(struct vigil_str regex, uint32_t opts, pcre2_code **out,
 {
     int err = 0;
     PCRE2_SIZE erroff = 0;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex.p, regex.len, opts,
-                                   &err, &erroff, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)regex.p, regex.len, opts, &err,
+                                   &erroff, NULL);
     if (!re) {
         PCRE2_UCHAR text[160];
         if (err == PCRE2_ERROR_NOMEMORY)
@@ -114,9 +114,7 @@ static bool pcre_window(const struct vg_offset *o, uint64_t len,
     *w = (struct window){0, 0, false};
     switch (o->kind) {
     case VG_OFF_ANY:
-    case VG_OFF_VI:
-        w->any = true;
-        return true;
+    case VG_OFF_VI: w->any = true; return true;
     case VG_OFF_ABS:
         w->at = (uint64_t)o->n;
         w->shift = o->maxshift;
@@ -127,8 +125,7 @@ static bool pcre_window(const struct vg_offset *o, uint64_t len,
         w->at = len - (uint64_t)o->n;
         w->shift = o->maxshift;
         return true;
-    case VG_OFF_MACRO:
-        return false;
+    case VG_OFF_MACRO: return false;
     default:
         if (!exe || exe->kind == VG_EXE_NONE ||
             !vg_offset_resolve(o, len, exe, &lo, &hi))

@@ -65,13 +65,12 @@ static const char *scan_all(struct vigil_engine *eng, const void *data,
     struct vigil_result res;
     size_t at = 0;
     assert_int_equal(vigil_scan_new(&scan, eng), VIGIL_OK);
-    assert_int_equal(vigil_scan_mem(scan, data, len, VIGIL_SCAN_ALLMATCH,
-                                    &res),
+    assert_int_equal(vigil_scan_mem(scan, data, len, VIGIL_SCAN_ALLMATCH, &res),
                      VIGIL_OK);
     out[0] = '\0';
     for (size_t i = 0; i < res.n_names; i++)
-        at += (size_t)snprintf(out + at, sizeof out - at, "%s%s",
-                               i ? " " : "", res.names[i]);
+        at += (size_t)snprintf(out + at, sizeof out - at, "%s%s", i ? " " : "",
+                               res.names[i]);
     vigil_scan_free(&scan);
     return out;
 }
@@ -154,9 +153,9 @@ static const char *run_env(const char *ldb, const struct vg_lsig_env *env)
     assert_int_equal(vg_match_scratch_new(&eng->body, &ms), VIGIL_OK);
     assert_int_equal(vg_lsig_scan_new(&eng->lsigs, &ls), VIGIL_OK);
     vg_lsig_scan_reset(ls);
-    assert_int_equal(vg_matcher_scan(&eng->body, ms, env->data, mask,
-                                     env->exe, forward, ls),
-                     VIGIL_OK);
+    assert_int_equal(
+        vg_matcher_scan(&eng->body, ms, env->data, mask, env->exe, forward, ls),
+        VIGIL_OK);
     memset(&f, 0, sizeof f);
     f.eng = eng;
     assert_int_equal(vg_lsig_evaluate(&eng->lsigs, ls, env, on_found, &f),
@@ -176,7 +175,8 @@ static struct vg_lsig_env env_for(unsigned target)
     return env;
 }
 
-/* ---- expressions ----------------------------------------------------------- */
+/* ---- expressions -----------------------------------------------------------
+ */
 
 static bool eval_text(const char *text, const uint32_t *counts)
 {
@@ -214,12 +214,12 @@ static void expr_operators_and_counts(void **state)
     assert_false(eval_text("0>3", c));
     assert_true(eval_text("0<4", c));
     assert_true(eval_text("1=0", c));
-    assert_true(eval_text("0>2,9", c)); /* ",Y" on a leaf is ignored */
-    assert_true(eval_text("(0|1|2)>3", c));  /* 3 + 1 */
+    assert_true(eval_text("0>2,9", c));     /* ",Y" on a leaf is ignored */
+    assert_true(eval_text("(0|1|2)>3", c)); /* 3 + 1 */
     assert_false(eval_text("(0|1|2)>4", c));
     assert_true(eval_text("(0|1|2)>3,2", c)); /* two distinct */
     assert_false(eval_text("(0|1|2)>3,3", c));
-    assert_true(eval_text("(0&1)=0", c));  /* a false block counts 0 */
+    assert_true(eval_text("(0&1)=0", c)); /* a false block counts 0 */
     assert_true(eval_text("((0|1|2)>5,2)&(3|1)", (uint32_t[]){4, 0, 2, 1}));
     assert_true(eval_text("(1|2)<1", (uint32_t[]){0, 0, 0}));
 }
@@ -229,8 +229,7 @@ static void expr_zero_and_sensitivity(void **state)
     struct vg_lx_prog p;
     const char *why;
     (void)state;
-    assert_int_equal(vg_lexpr_compile(vigil_str_cstr("0=0&(1|2<3)"), &p,
-                                      &why),
+    assert_int_equal(vg_lexpr_compile(vigil_str_cstr("0=0&(1|2<3)"), &p, &why),
                      VIGIL_OK);
     assert_true(p.zero_true);
     assert_int_equal(p.max_id, 2);
@@ -246,8 +245,8 @@ static void expr_zero_and_sensitivity(void **state)
 static void expr_malformed(void **state)
 {
     static const char *const bad[] = {
-        "",   "0&",  "&0",  "(0",     "0)",  "()",   "(0)>1", "0>",
-        "a",  "0&&1", "64", "0=x",    "(0|1)>", "(0|1)>x",
+        "",   "0&", "&0",   "(0", "0)",  "()",     "(0)>1",
+        "0>", "a",  "0&&1", "64", "0=x", "(0|1)>", "(0|1)>x",
     };
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -272,33 +271,34 @@ static void expr_long_chain(void **state)
     assert_true(eval_text(text, c));
 }
 
-/* ---- loading ---------------------------------------------------------------- */
+/* ---- loading ----------------------------------------------------------------
+ */
 
 static void malformed_lines_name_file_and_line(void **state)
 {
     static const char *const bad[] = {
-        "A;" T0 ";0",                        /* no subsignature */
-        "A;" T0 ";0&1;41424344",             /* count mismatch */
-        "A;" T0 ";0;41424344;45464748",      /* count mismatch */
-        "A;" T0 ";(0)>1;41424344",           /* ClamAV's syntax error */
-        ";" T0 ";0;41424344",                /* empty name */
+        "A;" T0 ";0",                          /* no subsignature */
+        "A;" T0 ";0&1;41424344",               /* count mismatch */
+        "A;" T0 ";0;41424344;45464748",        /* count mismatch */
+        "A;" T0 ";(0)>1;41424344",             /* ClamAV's syntax error */
+        ";" T0 ";0;41424344",                  /* empty name */
         "A;Target:0,Engine:51-255;0;41424344", /* Engine not first */
-        "A;Engine:51-255;0;41424344",        /* no Target */
+        "A;Engine:51-255;0;41424344",          /* no Target */
         "A;Engine:51-255,Target:x;0;41424344",
-        "A;Engine:51,Target:0;0;41424344",   /* range without '-' */
-        "A;Target:0,FileSize:1-2;0;41424344", /* new key without Engine */
-        "A;" T0 ",IconGroup1:x;0;41424344",  /* icons need Target:1 */
-        "A;" T0 ",EntryPoint:1-2;0;41424344", /* EP needs 1, 6 or 9 */
-        "A;" T0 ",Foo;0;41424344",           /* attribute without ':' */
-        "A;" T0 ";0;41424344::q",            /* unknown modifier */
-        "A;" T0 ";0;EP+0:41424344",          /* EP offset, target 0 */
-        "A;" T0 ";0;zz",                     /* bad hex */
-        "A;" T0 ";0&1;41424344;0/[/",        /* bad regex */
-        "A;" T0 ";0&1;41424344;1/abc/",      /* self trigger */
-        "A;" T0 ";0&1;41424344;0/abc/q",     /* bad PCRE flag */
-        "A;" T0 ";0&1;41424344;/abc/",       /* no trigger */
-        "A;" T0 ";0&1;41424344;${1-2}32$",   /* macro group 32 */
-        "A;" T0 ";0&1;41424344;0(>>1#zz2#=1)", /* bad bcomp option */
+        "A;Engine:51,Target:0;0;41424344",      /* range without '-' */
+        "A;Target:0,FileSize:1-2;0;41424344",   /* new key without Engine */
+        "A;" T0 ",IconGroup1:x;0;41424344",     /* icons need Target:1 */
+        "A;" T0 ",EntryPoint:1-2;0;41424344",   /* EP needs 1, 6 or 9 */
+        "A;" T0 ",Foo;0;41424344",              /* attribute without ':' */
+        "A;" T0 ";0;41424344::q",               /* unknown modifier */
+        "A;" T0 ";0;EP+0:41424344",             /* EP offset, target 0 */
+        "A;" T0 ";0;zz",                        /* bad hex */
+        "A;" T0 ";0&1;41424344;0/[/",           /* bad regex */
+        "A;" T0 ";0&1;41424344;1/abc/",         /* self trigger */
+        "A;" T0 ";0&1;41424344;0/abc/q",        /* bad PCRE flag */
+        "A;" T0 ";0&1;41424344;/abc/",          /* no trigger */
+        "A;" T0 ";0&1;41424344;${1-2}32$",      /* macro group 32 */
+        "A;" T0 ";0&1;41424344;0(>>1#zz2#=1)",  /* bad bcomp option */
         "A;" T0 ";0&1;41424344;fuzzy_img#00#0", /* bad fuzzy hash */
         "A;" T0 ";0&1;41424344;fuzzy_img#0011223344556677#3",
     };
@@ -309,8 +309,7 @@ static void malformed_lines_name_file_and_line(void **state)
                  bad[i]);
         expect_error(text, "t.ldb:3:", NULL);
     }
-    expect_error("A;" T0 ";0&1;41424344;0/[/\n", "t.ldb:1:",
-                 "subsignature 1");
+    expect_error("A;" T0 ";0&1;41424344;0/[/\n", "t.ldb:1:", "subsignature 1");
 }
 
 /* Out-of-range FLEVELs, targets and unknown keys or types are skipped
@@ -339,8 +338,8 @@ static void expression_checked_before_flevel(void **state)
     (void)state;
     expect_error("A;Engine:300-400,Target:0;0&&1;41424344;45464748\n",
                  "t.ldb:1:", NULL);
-    expect_error("A;Engine:300-400,Target:0;0&1;41424344\n", "t.ldb:1:",
-                 "subsignatures");
+    expect_error("A;Engine:300-400,Target:0;0&1;41424344\n",
+                 "t.ldb:1:", "subsignatures");
 }
 
 static void subsignature_limit_64(void **state)
@@ -353,8 +352,7 @@ static void subsignature_limit_64(void **state)
         for (int i = 1; i < nsubs; i++)
             at += (size_t)snprintf(line + at, sizeof line - at, "|%d", i);
         for (int i = 0; i < nsubs; i++)
-            at += (size_t)snprintf(line + at, sizeof line - at,
-                                   ";4142%04x", i);
+            at += (size_t)snprintf(line + at, sizeof line - at, ";4142%04x", i);
         snprintf(line + at, sizeof line - at, "\n");
         if (nsubs == 64)
             expect_loaded(line, 1);
@@ -376,8 +374,7 @@ static void names_unofficial_and_ign2(void **state)
                      VIGIL_OK);
     assert_int_equal(n, 1);
     assert_int_equal(vigil_engine_compile(eng), VIGIL_OK);
-    assert_string_equal(scan_all(eng, sample, SAMPLE_LEN),
-                        "Kept.UNOFFICIAL");
+    assert_string_equal(scan_all(eng, sample, SAMPLE_LEN), "Kept.UNOFFICIAL");
     vigil_engine_unref(&eng);
 }
 
@@ -396,8 +393,7 @@ static void failed_load_rolls_back(void **state)
     assert_int_equal(eng->lsigs.n, 1);
     assert_int_equal(eng->lsigs.nsubs, 1);
     assert_int_equal(vigil_engine_compile(eng), VIGIL_OK);
-    assert_string_equal(scan_all(eng, sample, SAMPLE_LEN),
-                        "A.UNOFFICIAL");
+    assert_string_equal(scan_all(eng, sample, SAMPLE_LEN), "A.UNOFFICIAL");
     vigil_engine_unref(&eng);
 }
 
@@ -411,7 +407,7 @@ static void counts_single_segment(void **state)
     expect("A;" T0 ";0=1;68656c6c6f\n", "");
     expect("A;" T0 ";0=3;68656c6c6f::i\n", "A.UNOFFICIAL");
     expect("A;" T0 ";0=3;4142\n", "A.UNOFFICIAL"); /* ABCD, ABAB twice */
-    expect("A;" T0 ";0=2;41424142::i\n", "");       /* ABAB once */
+    expect("A;" T0 ";0=2;41424142::i\n", "");      /* ABAB once */
 }
 
 /* Partial signatures count once per position of their last part. */
@@ -440,7 +436,7 @@ static void modifiers(void **state)
     (void)state;
     expect("A;" T0 ";0;48454c4c4f\n", "A.UNOFFICIAL");
     expect("A;" T0 ";0=3;48454c4c4f::i\n", "A.UNOFFICIAL");
-    expect("A;" T0 ";0;68656c6c::f\n", "");      /* "hell" is no word */
+    expect("A;" T0 ";0;68656c6c::f\n", ""); /* "hell" is no word */
     expect("A;" T0 ";0=2;68656c6c6f::f\n", "A.UNOFFICIAL");
     eng = engine_of("W;" T0 ";0;68656c6c6f::w\n"
                     "A;" T0 ";0;68656c6c6f::a\n"
@@ -497,6 +493,23 @@ static void byte_compare(void **state)
     expect("A;" T0 ";0&1;5a5a5a5a;0(>>5#ib1#=0x32)\n", "");
 }
 
+/* ClamAV runs byte compares only in a target holding a partial pattern
+ * (target 0 always has its file-type ones); checked with clamscan on a
+ * PE and Target:1 signatures. */
+static void byte_compare_needs_partial_root(void **state)
+{
+    struct vg_lsig_env env = env_for(1);
+    const char *bc = "Q;Engine:51-255,Target:1;0&1;53495a453d;"
+                     "0(>>5#de3#>100)\n";
+    char ldb[256];
+    (void)state;
+    assert_string_equal(run_env(bc, &env), "");
+    snprintf(ldb, sizeof ldb, "%sX;Engine:51-255,Target:1;0;5a5a*5a5a\n", bc);
+    assert_string_equal(run_env(ldb, &env), "Q.UNOFFICIAL");
+    snprintf(ldb, sizeof ldb, "%sX;Engine:51-255,Target:6;0;5a5a*5a5a\n", bc);
+    assert_string_equal(run_env(ldb, &env), "");
+}
+
 static void macros(void **state)
 {
     static const char hit[] = "ABCDZZZZ ABCD", miss[] = "ABCDxxxZZZZ ABCD";
@@ -530,8 +543,7 @@ static void tdb_file_size(void **state)
     snprintf(ldb, sizeof ldb, "A;" T0 ",FileSize:%zu-%zu;0;41424344\n", len,
              len);
     expect(ldb, "A.UNOFFICIAL");
-    snprintf(ldb, sizeof ldb, "A;" T0 ",FileSize:0-%zu;0;41424344\n",
-             len - 1);
+    snprintf(ldb, sizeof ldb, "A;" T0 ",FileSize:0-%zu;0;41424344\n", len - 1);
     expect(ldb, "");
 }
 
@@ -555,8 +567,7 @@ static void tdb_entry_point_and_sections(void **state)
         "A.UNOFFICIAL C.UNOFFICIAL");
     env.exe = NULL; /* headers that did not parse: no match */
     assert_string_equal(
-        run_env("A;Engine:51-255,Target:6,EntryPoint:0-150;0;41424344\n",
-                &env),
+        run_env("A;Engine:51-255,Target:6,EntryPoint:0-150;0;41424344\n", &env),
         "");
 }
 
@@ -629,6 +640,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(modifiers),
         cmocka_unit_test(pcre_triggers_and_flags),
         cmocka_unit_test(byte_compare),
+        cmocka_unit_test(byte_compare_needs_partial_root),
         cmocka_unit_test(macros),
         cmocka_unit_test(fuzzy_img_never_matches),
         cmocka_unit_test(tdb_file_size),

@@ -66,10 +66,10 @@ static void literal_and_wildcards(void **state)
     (void)state;
     assert_int_equal(hits("616263", "xxabcxx"), 1);
     assert_int_equal(hits("616263", "xxabdxx"), 0);
-    assert_int_equal(hits("61??63", "a-c"), 1);
-    assert_int_equal(hits("616?63", "abc"), 1);  /* low nibble free */
-    assert_int_equal(hits("61?263", "abc"), 1);  /* high nibble free */
-    assert_int_equal(hits("61?363", "abc"), 0);
+    assert_int_equal(hits("6161??6363", "aa-cc"), 1);
+    assert_int_equal(hits("61616?63", "aabc"), 1);  /* low nibble free */
+    assert_int_equal(hits("6161?263", "aabc"), 1);  /* high nibble free */
+    assert_int_equal(hits("6161?363", "aabc"), 0);
     assert_int_equal(hits("6162", "abab"), 2);   /* every occurrence */
 }
 
@@ -95,17 +95,17 @@ static void gaps(void **state)
 static void alternatives(void **state)
 {
     (void)state;
-    assert_int_equal(hits("61(62|63)64", "acd"), 1);
-    assert_int_equal(hits("61(62|63)64", "aed"), 0);
-    assert_int_equal(hits("61!(62|63)64", "aed"), 1);
-    assert_int_equal(hits("61!(62|63)64", "abd"), 0);
-    assert_int_equal(hits("78(6162|6364)79", "xcdy"), 1);
-    assert_int_equal(hits("78!(6162|6364)79", "xcdy"), 0);
-    assert_int_equal(hits("78!(6162|6364)79", "xcey"), 1);
+    assert_int_equal(hits("6161(62|63)64", "aacd"), 1);
+    assert_int_equal(hits("6161(62|63)64", "aaed"), 0);
+    assert_int_equal(hits("6161!(62|63)64", "aaed"), 1);
+    assert_int_equal(hits("6161!(62|63)64", "aabd"), 0);
+    assert_int_equal(hits("7878(6162|6364)79", "xxcdy"), 1);
+    assert_int_equal(hits("7878!(6162|6364)79", "xxcdy"), 0);
+    assert_int_equal(hits("7878!(6162|6364)79", "xxcey"), 1);
     /* generic: alternatives of different lengths */
-    assert_int_equal(hits("78(61|626364)79", "xbcdy"), 1);
-    assert_int_equal(hits("78(61|626364)79", "xay"), 1);
-    assert_int_equal(hits("78(61|626364)79", "xby"), 0);
+    assert_int_equal(hits("7878(61|626364)79", "xxbcdy"), 1);
+    assert_int_equal(hits("7878(61|626364)79", "xxay"), 1);
+    assert_int_equal(hits("7878(61|626364)79", "xxby"), 0);
 }
 
 static void boundaries(void **state)
@@ -118,8 +118,8 @@ static void boundaries(void **state)
     assert_int_equal(hits("776f726c64(B)", "worlds"), 0);
     assert_int_equal(hits("(L)626172", "foo\nbar"), 1);
     assert_int_equal(hits("(L)626172", "foo bar"), 0);
-    assert_int_equal(hits("6f(W)77", "o w"), 1);
-    assert_int_equal(hits("6f(W)77", "oxw"), 0);
+    assert_int_equal(hits("6f6f(W)77", "oo w"), 1);
+    assert_int_equal(hits("6f6f(W)77", "ooxw"), 0);
 }
 
 static void modifiers(void **state)
@@ -180,9 +180,27 @@ static void malformed(void **state)
     (void)state;
     const char *bad[] = {"", "6", "6g", "*6162", "6162*", "61(62", "61{2",
                          "61{3-1}62", "61!62", "(61|6263", "61{x}62",
-                         "????"};
+                         "????",
+                         /* ClamAV's limits: 2 literal bytes per piece */
+                         "61*6263", "6162*63", "61??62", "61(62|63)64",
+                         "6?62", "(B)61"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(scan_with(bad[i], "*", 0, "ab", 2, &h), -1);
+}
+
+static void clamav_piece_rules(void **state)
+{
+    struct hits h;
+    (void)state;
+    /* a single byte beside [x-y] may stand alone */
+    assert_int_equal(hits("61[1-2]6263", "a1bc"), 1);
+    /* {0} means '*' in ClamAV */
+    assert_int_equal(hits("6162{0}6364", "abxxxxcd"), 1);
+    assert_int_equal(hits("6162{-0}6364", "abxcd"), 1);
+    /* .ndb plain patterns need 3 bytes, .ldb subsignatures 2 */
+    assert_int_equal(scan_with("6162", "*", VG_PAT_NDB, "ab", 2, &h), -1);
+    assert_int_equal(scan_with("616263", "*", VG_PAT_NDB, "abc", 3, &h), 1);
+    assert_int_equal(scan_with("6162", "*", 0, "ab", 2, &h), 1);
 }
 
 static void match_at_buffer_edges(void **state)
@@ -190,7 +208,7 @@ static void match_at_buffer_edges(void **state)
     (void)state;
     assert_int_equal(hits("6162", "ab"), 1);
     assert_int_equal(hits("616263", "ab"), 0);
-    assert_int_equal(hits("61??", "xa"), 0); /* wildcard past the end */
+    assert_int_equal(hits("6161??", "xaa"), 0); /* wildcard past the end */
     assert_int_equal(hits("??6162", "ab"), 0);
 }
 
@@ -205,6 +223,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(offsets),
         cmocka_unit_test(nul_first_atoms),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(clamav_piece_rules),
         cmocka_unit_test(match_at_buffer_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
