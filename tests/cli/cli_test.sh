@@ -76,6 +76,13 @@ summary)
              "Scanned directories: 0"; do
         grep -qx "$l" <<<"$out" || fail "summary lacks '$l': $out"
     done ;;
+empty_dir)
+    # Regression: an empty directory is not an error (clamscan exits 0).
+    mkdir "$T/empty"
+    out=$("$VIGIL" scan -r -d "$SRC/db/starter" "$T/empty"); rc=$?
+    [ $rc -eq 0 ] || fail "empty directory: exit $rc, want 0: $out"
+    grep -q "^Total errors" <<<"$out" && fail "error counted: $out"
+    grep -qx "Scanned directories: 1" <<<"$out" || fail "dir not counted: $out" ;;
 usage)
     out=$(cd "$T" && "$VIGIL" scan --no-summary -d "$SRC/db/starter"); rc=$?
     [ $rc -eq 1 ] || fail "no PATH: exit $rc, want 1 (scans the cwd)"

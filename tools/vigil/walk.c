@@ -56,20 +56,25 @@ static void scan_entry(struct scan_run *run, const char *path)
         report_note(run, path, "Symbolic link");
 }
 
-/* Entries in readdir order, which is the order clamscan reports them in. */
+/* Entries in readdir order, which is the order clamscan reports them in.
+ * @return an array (empty for an empty directory), NULL if unreadable */
 static char **read_names(const char *dir, size_t *count)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
-    char **v = NULL;
-    size_t n = 0, cap = 0;
-    if (!d)
+    char **v = malloc(sizeof *v);
+    size_t n = 0, cap = 1;
+    if (!d || !v) {
+        if (d)
+            closedir(d);
+        free(v);
         return NULL;
+    }
     while ((de = readdir(d)) != NULL) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
         if (n == cap) {
-            char **nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *v);
+            char **nv = realloc(v, (cap *= 2) * sizeof *v);
             if (!nv)
                 break;
             v = nv;
