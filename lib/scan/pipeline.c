@@ -192,6 +192,7 @@ struct pass_ctx {
     enum vg_ftype type;
     struct vigil_span raw;
     const struct vg_exe_info *exe; /* NULL for normalised views */
+    bool raw_t0_done;              /* a raw pass already matched target 0 */
 };
 
 static int match_body(struct vigil_scan *scan, const struct pass_ctx *pc,
@@ -199,9 +200,19 @@ static int match_body(struct vigil_scan *scan, const struct pass_ctx *pc,
 {
     uint32_t mask = 1u | (pass->target ? 1u << pass->target : 0);
     int ret;
+    /* A second raw pass (binary data: 0, then 0+14) would find the same
+     * target-0 matches: none, or the scan would have stopped. Only
+     * allmatch must report them again. */
+    bool repeat = pass->view == VG_VIEW_RAW && pc->raw_t0_done &&
+                  !scan->allmatch;
+    if (repeat)
+        mask &= ~1u;
     scan->n_hits = 0;
     scan->pass_root = pass->target;
-    vg_lsig_scan_reset(scan->ls);
+    /* On a repeat the logical signatures keep the first pass's target-0
+     * counts, which are what a full second pass would count again. */
+    if (!repeat)
+        vg_lsig_scan_reset(scan->ls);
     ret = vg_matcher_scan_ex(&scan->eng->body, scan->ms, view, mask, pc->exe,
                              on_match, scan);
     if (ret != VIGIL_OK)
@@ -282,23 +293,28 @@ static int make_view(struct vigil_scan *scan, const struct pass_ctx *pc,
     }
 }
 
-static int run_pass(struct vigil_scan *scan, const struct pass_ctx *pc,
+static int run_pass(struct vigil_scan *scan, struct pass_ctx *pc,
                     const struct vg_pass *pass, struct views *vs,
                     struct digests *raw_dg)
 {
     struct vigil_span view;
     struct digests view_dg;
     int ret = make_view(scan, pc, pass->view, vs, &view);
+    bool repeat;
     if (ret == VIGIL_E_LIMIT || ret == VIGIL_E_UNSUPPORTED)
         return VIGIL_OK; /* ClamAV skips such views too */
     if (ret != VIGIL_OK)
         return ret;
+    repeat = pass->view == VG_VIEW_RAW && pc->raw_t0_done && !scan->allmatch;
     ret = match_body(scan, pc, pass, view);
-    if (ret == VIGIL_OK && !done(scan) && pass->hashes) {
+    /* A repeated raw pass has the same digests, which found nothing. */
+    if (ret == VIGIL_OK && !done(scan) && pass->hashes && !repeat) {
         memset(&view_dg, 0, sizeof view_dg);
         ret = match_hashes(scan, view, pass->view == VG_VIEW_RAW ? raw_dg
                                                                   : &view_dg);
     }
+    if (pass->view == VG_VIEW_RAW)
+        pc->raw_t0_done = true;
     return ret == VIGIL_OK ? match_logical(scan, pc, pass, view) : ret;
 }
 
@@ -334,7 +350,7 @@ int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
     struct vg_pass passes[VG_MAX_PASSES];
     struct views vs = {false, false, VIGIL_OK, VIGIL_OK};
     struct digests dg;
-    struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL};
+    struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL, false};
     size_t n;
     int ret = VIGIL_OK;
     memset(&dg, 0, sizeof dg);

@@ -29,6 +29,7 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
     scan->eng = vigil_engine_ref(eng);
     vigil_buf_init(&scan->view1, VIGIL_CAP_NORM_VIEW);
     vigil_buf_init(&scan->view2, VIGIL_CAP_NORM_VIEW);
+    vigil_buf_init(&scan->readbuf, VG_SOURCE_READ_MAX);
     for (int t = 0; t < VG_HASH_NTYPES; t++) {
         scan->md[t] = EVP_MD_CTX_new();
         if (!scan->md[t]) {
@@ -59,6 +60,7 @@ void vigil_scan_free(struct vigil_scan **scanp)
     vg_lsig_scan_free(&scan->ls);
     vigil_buf_free(&scan->view1);
     vigil_buf_free(&scan->view2);
+    vigil_buf_free(&scan->readbuf);
     vigil_free(scan->hits);
     vigil_engine_unref(&scan->eng);
     vigil_free(scan);
@@ -89,7 +91,7 @@ int vigil_scan_fd(struct vigil_scan *scan, int fd, unsigned flags,
     int ret;
     VIGIL_VALIDATE(scan ? &scan->eng->log : NULL, scan && res && fd >= 0,
                    VIGIL_E_ARG);
-    ret = vg_source_from_fd(&src, fd, SCAN_MAX_STREAM);
+    ret = vg_source_from_fd_reuse(&src, fd, SCAN_MAX_STREAM, &scan->readbuf);
     if (ret != VIGIL_OK)
         return ret;
     ret = scan_span(scan, src.data, flags, res);

@@ -40,6 +40,7 @@ struct vigil_scan {
     size_t n_hits, cap_hits;
     unsigned pass_root;           /* target of the pass being matched */
     struct vigil_buf view1, view2; /* normalised views, reused */
+    struct vigil_buf readbuf;      /* small files are read into this */
 };
 
 /** Scan one object (its bytes in @p data). */

@@ -70,6 +70,42 @@ int vg_source_from_fd(struct vg_source *src, int fd, size_t max_read)
     return VIGIL_OK;
 }
 
+/* Read what the file holds now (it may shrink or grow meanwhile). */
+static int read_small(struct vg_source *src, int fd, size_t size,
+                      struct vigil_buf *reuse)
+{
+    int ret;
+    reuse->len = 0;
+    if ((ret = vigil_buf_reserve(reuse, size)) != VIGIL_OK)
+        return ret;
+    while (reuse->len < size) {
+        ssize_t got = pread(fd, reuse->data + reuse->len, size - reuse->len,
+                            (off_t)reuse->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return VIGIL_E_IO;
+        if (got == 0)
+            break;
+        reuse->len += (size_t)got;
+    }
+    src->data = vigil_span_make(reuse->data, reuse->len);
+    return VIGIL_OK;
+}
+
+int vg_source_from_fd_reuse(struct vg_source *src, int fd, size_t max_read,
+                            struct vigil_buf *reuse)
+{
+    struct stat st;
+    memset(src, 0, sizeof *src);
+    if (fstat(fd, &st) != 0)
+        return VIGIL_E_IO;
+    if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size <= VG_SOURCE_READ_MAX)
+        return read_small(src, fd, (size_t)st.st_size, reuse);
+    return vg_source_from_fd(src, fd, max_read);
+}
+
 void vg_source_close(struct vg_source *src)
 {
     if (src->map)

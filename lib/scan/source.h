@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
 #include "util/cursor.h"
 
 struct vg_source {
@@ -24,6 +25,18 @@ void vg_source_from_mem(struct vg_source *src, const void *p, size_t len);
  * bytes. @return VIGIL_OK, VIGIL_E_IO, VIGIL_E_NOMEM, VIGIL_E_LIMIT
  */
 int vg_source_from_fd(struct vg_source *src, int fd, size_t max_read);
+
+/** Files up to this size are read into a reused buffer instead of mapped:
+ *  for the many small files of a real tree, a mapping's set-up, faults and
+ *  tear-down cost more than one read. */
+#define VG_SOURCE_READ_MAX ((size_t)1 << 20)
+
+/**
+ * vg_source_from_fd(), but small regular files are read into @p reuse
+ * (which the source then borrows until the next call).
+ */
+int vg_source_from_fd_reuse(struct vg_source *src, int fd, size_t max_read,
+                            struct vigil_buf *reuse);
 
 void vg_source_close(struct vg_source *src);
 
