@@ -81,6 +81,7 @@ def db_args_for(sc, dbdir):
 def compare(sc, vigil, clamscan, work):
     dbdir = os.path.join(work, "db")
     filedir = os.path.join(work, "files")
+    os.makedirs(filedir, exist_ok=True)
     write_tree(dbdir, sc.dbs)
     write_tree(filedir, sc.files)
     for rel, dest in sc.symlinks.items():
