@@ -197,6 +197,8 @@ def main():
     finally:
         clamd.stop()
         code = vigild.stop()
+    if code != 0:
+        print(f"vigild exited {code}: {vigild.stderr()}")
     ok = ok and code == 0
     print(f"{int(ok)} passed, {int(not ok)} failed")
     return 0 if ok else 1

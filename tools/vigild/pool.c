@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,10 +123,16 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&p->mu);
     while ((job = wait_job(p, &w)) != NULL)
         run_job(p, &w, job);
+    pthread_mutex_unlock(&p->mu);
+    /* Release everything this thread holds, OpenSSL's per-thread state
+     * included, before saying it is gone: the process may exit as soon
+     * as the last worker is counted out. */
+    vigil_scan_free(&w.scan);
+    OPENSSL_thread_stop();
+    pthread_mutex_lock(&p->mu);
     p->live--;
     pthread_cond_broadcast(&p->gone);
     pthread_mutex_unlock(&p->mu);
-    vigil_scan_free(&w.scan);
     return NULL;
 }
 
