@@ -11,6 +11,7 @@
 #include "db/dsig.h"
 #include "db/load.h"
 #include "engine.h"
+#include "test_shared.h"
 #include "test_sigs.h"
 #include "util/caps.h"
 #include "vigil/vigil.h"
@@ -797,30 +798,13 @@ static void patch_end_to_end(void **state)
 
 /* ---- ClamAV's own test files (../shared/data) ---- */
 
-#define FRESHCLAM_DIR                                                          \
-    "/../../../shared/data/clamav-unit-tests/freshclam_testfiles/"
-
-static bool read_shared(const char *name, struct vigil_buf *b)
+/* A freshclam test file, or skip the test when ../shared is absent. */
+static void need_freshclam(struct vigil_buf *b, const char *name)
 {
-    char path[1024];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s" FRESHCLAM_DIR "%s", VIGIL_TEST_DATA, name);
-    vigil_buf_init(b, 1 << 24);
-    if (!(f = fopen(path, "rb")))
-        return false;
-    assert_int_equal(vigil_buf_reserve(b, 1 << 20), VIGIL_OK);
-    b->len = fread(b->data, 1, b->cap, f);
-    fclose(f);
-    return b->len > 0;
-}
-
-static void need_shared(struct vigil_buf *b, const char *name)
-{
-    if (!read_shared(name, b)) {
-        printf("skipped: ../shared/data not found\n");
-        exit(77);
-    }
+    char rel[256];
+    snprintf(rel, sizeof rel, "freshclam_testfiles/%s", name);
+    need_shared(rel, b);
+    assert_true(b->len > 0);
 }
 
 static void real_files_verify(void **state)
@@ -834,7 +818,7 @@ static void real_files_verify(void **state)
     (void)state;
     for (size_t i = 0; i < 6; i++) {
         struct vg_cvd cvd;
-        need_shared(&b, cvds[i]);
+        need_freshclam(&b, cvds[i]);
         if (vg_cvd_open(&cvd, VG_CVD_CVD, bspan(&b), 0, &why) != VIGIL_OK)
             fail_msg("%s: %s", cvds[i], why.msg);
         assert_int_equal(cvd.hdr.version, i + 1);
@@ -848,7 +832,7 @@ static void real_files_verify(void **state)
         char name[32];
         struct vg_cdiff cd;
         snprintf(name, sizeof name, "test-%u.cdiff", v);
-        need_shared(&b, name);
+        need_freshclam(&b, name);
         if (vg_cdiff_open(&cd, bspan(&b), 0, &why) != VIGIL_OK)
             fail_msg("%s: %s", name, why.msg);
         assert_int_equal(cd.version, v);
@@ -866,7 +850,7 @@ static void real_cvd_loads_official(void **state)
     unsigned n = 0;
 
     (void)state;
-    need_shared(&b, "test-1.cvd");
+    need_freshclam(&b, "test-1.cvd");
     assert_int_equal(vg_load_mem(eng, "test-1.cvd", b.data, b.len, &n),
                      VIGIL_OK);
     vigil_buf_free(&b);
@@ -874,7 +858,7 @@ static void real_cvd_loads_official(void **state)
     assert_string_equal(scan_eicar(eng, name, sizeof name), "");
     vigil_engine_unref(&eng);
     eng = new_engine();
-    need_shared(&b, "test-6.cvd");
+    need_freshclam(&b, "test-6.cvd");
     assert_int_equal(vg_load_mem(eng, "test-6.cvd", b.data, b.len, &n),
                      VIGIL_OK);
     assert_true(n > 0);
@@ -928,7 +912,7 @@ static void same_members_as(const struct vigil_buf *cld, const char *cvd_name)
     struct vg_cvd a, r;
     struct vg_why why;
 
-    need_shared(&b, cvd_name);
+    need_freshclam(&b, cvd_name);
     assert_int_equal(vg_cvd_open(&a, VG_CVD_CLD, bspan(cld), 0, &why), 0);
     assert_int_equal(vg_cvd_open(&r, VG_CVD_CVD, bspan(&b), 0, &why), 0);
     assert_int_equal(a.tar.n, r.tar.n);
@@ -951,12 +935,12 @@ static void patch_chain(unsigned last, struct vigil_buf *out)
     static char nm[6][32];
     struct vg_why why = {""};
 
-    need_shared(&in[0], "test-1.cvd");
+    need_freshclam(&in[0], "test-1.cvd");
     names[0] = "test-1.cvd";
     for (unsigned v = 2; v <= last; v++) {
         snprintf(nm[v - 1], sizeof nm[0], "test-%u.cdiff", v);
         names[v - 1] = nm[v - 1];
-        need_shared(&in[v - 1], nm[v - 1]);
+        need_freshclam(&in[v - 1], nm[v - 1]);
     }
     for (unsigned i = 0; i < last; i++)
         data[i] = bspan(&in[i]);
@@ -1001,7 +985,7 @@ static void real_cvd_every_byte_flip_fails(void **state)
     size_t fails = 0;
 
     (void)state;
-    need_shared(&b, "test-1.cvd");
+    need_freshclam(&b, "test-1.cvd");
     for (size_t i = 0; i < b.len; i++) {
         uint8_t old = b.data[i];
         b.data[i] = (uint8_t)(old ^ (i % 2 ? 0x01 : 0x20));
@@ -1031,7 +1015,7 @@ static void real_cdiff_every_byte_flip_fails(void **state)
     struct vg_cdiff cd;
 
     (void)state;
-    need_shared(&b, "test-2.cdiff");
+    need_freshclam(&b, "test-2.cdiff");
     for (size_t i = 0; i < b.len; i++) {
         uint8_t old = b.data[i];
         b.data[i] = (uint8_t)(old ^ (i % 2 ? 0x01 : 0x20));

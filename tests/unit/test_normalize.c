@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fmt/normalize.h"
+#include "test_shared.h"
 #include "util/caps.h"
 #include "vigil/vigil.h"
 
@@ -254,30 +255,6 @@ static void html_caps_and_nulls(void **state)
 
 /* ---- ClamAV's reference files (../shared/data) ---- */
 
-#define HTML_DIR "/../../../shared/data/clamav-unit-tests/"
-
-static bool read_shared(const char *rel, struct vigil_buf *b)
-{
-    char path[1024];
-    FILE *f;
-
-    snprintf(path, sizeof path, "%s" HTML_DIR "%s", VIGIL_TEST_DATA, rel);
-    vigil_buf_init(b, 1 << 24);
-    if (!(f = fopen(path, "rb")))
-        return false;
-    assert_int_equal(vigil_buf_reserve(b, 1 << 20), VIGIL_OK);
-    b->len = fread(b->data, 1, b->cap, f);
-    fclose(f);
-    return true;
-}
-
-static void need_shared(const char *rel, struct vigil_buf *b)
-{
-    if (!read_shared(rel, b)) {
-        printf("skipped: ../shared/data not found\n");
-        exit(77);
-    }
-}
 
 static void compare_ref(const struct vigil_buf *got, const char *ref)
 {
