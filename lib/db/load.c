@@ -115,23 +115,9 @@ static int read_file(struct vigil_engine *eng, const char *path,
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         (uint64_t)st.st_size < out->max)
         ret = vigil_buf_reserve(out, (size_t)st.st_size + 1);
-    while (ret == VIGIL_OK) {
-        ssize_t got;
-        if (out->len == out->cap &&
-            (ret = vigil_buf_reserve(out, 1 << 16)) != VIGIL_OK)
-            break;
-        got = read(fd, out->data + out->len, out->cap - out->len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            ret = errno_status(errno);
-            vg_engine_set_error(eng, "%s: read error: %s", path,
-                                strerror(errno));
-            break;
-        }
-        if (got == 0)
-            break;
-        out->len += (size_t)got;
+    if (ret == VIGIL_OK && (ret = vigil_buf_read_fd(out, fd)) == VIGIL_E_IO) {
+        ret = errno_status(errno);
+        vg_engine_set_error(eng, "%s: read error: %s", path, strerror(errno));
     }
     close(fd);
     if (ret == VIGIL_E_LIMIT)

@@ -23,19 +23,7 @@ static int read_stream(struct vg_source *src, int fd, size_t max_read)
     struct vigil_buf b;
     int ret;
     vigil_buf_init(&b, max_read);
-    for (;;) {
-        ssize_t got;
-        if ((ret = vigil_buf_reserve(&b, 1 << 16)) != VIGIL_OK)
-            break;
-        got = read(fd, b.data + b.len, b.cap - b.len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            ret = got < 0 ? VIGIL_E_IO : VIGIL_OK;
-            break;
-        }
-        b.len += (size_t)got;
-    }
+    ret = vigil_buf_read_fd(&b, fd);
     if (ret != VIGIL_OK) {
         vigil_buf_free(&b);
         return ret;

@@ -2,7 +2,9 @@
 // buf.c: growable byte buffer with a hard cap.
 #include "util/buf.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/alloc.h"
 #include "vigil/vigil.h"
@@ -42,6 +44,24 @@ int vigil_buf_append(struct vigil_buf *b, const void *p, size_t n)
         memcpy(b->data + b->len, p, n);
     b->len += n;
     return VIGIL_OK;
+}
+
+int vigil_buf_read_fd(struct vigil_buf *b, int fd)
+{
+    for (;;) {
+        ssize_t got;
+        int ret;
+        if (b->len == b->cap && (ret = vigil_buf_reserve(b, 1 << 16)))
+            return ret;
+        got = read(fd, b->data + b->len, b->cap - b->len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return VIGIL_E_IO;
+        if (got == 0)
+            return VIGIL_OK;
+        b->len += (size_t)got;
+    }
 }
 
 void vigil_buf_free(struct vigil_buf *b)

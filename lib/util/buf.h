@@ -16,6 +16,10 @@ void vigil_buf_init(struct vigil_buf *b, size_t max);
 int vigil_buf_reserve(struct vigil_buf *b, size_t extra);
 /** Append bytes. @return 0, VIGIL_E_NOMEM, VIGIL_E_LIMIT */
 int vigil_buf_append(struct vigil_buf *b, const void *p, size_t n);
+/** Append everything @p fd yields until end of file (retrying EINTR).
+ *  @return 0, VIGIL_E_IO (errno says why), VIGIL_E_NOMEM, VIGIL_E_LIMIT */
+int vigil_buf_read_fd(struct vigil_buf *b, int fd);
+
 /** Release the storage and reset to empty (keeps max). */
 void vigil_buf_free(struct vigil_buf *b);
 
