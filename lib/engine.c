@@ -85,6 +85,16 @@ int vigil_engine_compile(struct vigil_engine *eng)
     return VIGIL_OK;
 }
 
+int vigil_engine_save(struct vigil_engine *eng, const char *path)
+{
+    VIGIL_VALIDATE(eng ? &eng->log : NULL, eng && path, VIGIL_E_ARG);
+    if (!eng->compiled)
+        return VIGIL_E_STATE;
+    vg_engine_set_error(eng, "%s: compiled databases are not available yet",
+                        path);
+    return VIGIL_E_UNSUPPORTED;
+}
+
 const char *vigil_engine_last_error(const struct vigil_engine *eng)
 {
     return eng ? eng->last_error : "";

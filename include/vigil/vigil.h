@@ -97,6 +97,15 @@ VIGIL_API int vigil_engine_load_db(struct vigil_engine *eng, const char *path,
  */
 VIGIL_API int vigil_engine_compile(struct vigil_engine *eng);
 
+/**
+ * Write a compiled engine to @p path as one compiled database file
+ * (docs/internals/COMPILED-DB.md), atomically (temporary file, fsync,
+ * rename). vigil_engine_load_db() on that file maps it back.
+ * @return VIGIL_OK, VIGIL_E_STATE (not compiled), VIGIL_E_IO,
+ *         VIGIL_E_NOMEM
+ */
+VIGIL_API int vigil_engine_save(struct vigil_engine *eng, const char *path);
+
 /** @return the text of the last load error ("" if none). Not thread-safe. */
 VIGIL_API const char *vigil_engine_last_error(const struct vigil_engine *eng);
 

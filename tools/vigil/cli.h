@@ -24,6 +24,13 @@ struct scan_opts {
     bool infected_only;    /* -i */
     bool summary;          /* not --no-summary */
     bool quiet;            /* --quiet: only errors and FOUND lines */
+    enum found_action {
+        ACT_NONE,
+        ACT_MOVE,   /* --move=DIR: into the quarantine store DIR */
+        ACT_COPY,   /* --copy=DIR: a copy into the quarantine store */
+        ACT_REMOVE, /* --remove */
+    } action;
+    const char *action_dir;
 };
 
 /* Counters for the summary block. */
@@ -33,10 +40,13 @@ struct scan_totals {
     uint64_t bytes_scanned, bytes_read;
 };
 
+struct vq_store;
+
 struct scan_run {
     const struct scan_opts *opts;
     struct vigil_scan *scan;
     struct scan_totals totals;
+    struct vq_store *quarantine; /* --move/--copy */
 };
 
 int cmd_scan(int argc, char **argv);
@@ -45,6 +55,12 @@ int cmd_db(int argc, char **argv);
 
 /* walk.c: scan one command-line path (file or directory). */
 void walk_path(struct scan_run *run, const char *path);
+
+/* act.c: --move/--copy/--remove on a detected file. */
+int act_open(struct scan_run *run);
+void act_on_found(struct scan_run *run, const char *path,
+                  const struct vigil_result *res);
+void act_close(struct scan_run *run);
 
 /* report.c: result lines and the summary, clamscan's formats. */
 void report_found(const struct scan_run *run, const char *path,

@@ -21,6 +21,9 @@ static void scan_usage(FILE *out)
             "      --allmatch        report every matching signature\n"
             "      --no-summary      do not print the summary block\n"
             "      --quiet           print only FOUND lines and errors\n"
+            "      --move=DIR        move infected files into quarantine DIR\n"
+            "      --copy=DIR        copy infected files into quarantine DIR\n"
+            "      --remove          remove infected files\n"
             "  -h, --help            show this help\n"
             "\n"
             "Without -d: $VIGIL_DB, /var/lib/vigil, /var/lib/clamav, then the\n"
@@ -39,7 +42,14 @@ static void log_to_stderr(void *cookie, enum vigil_log_level level,
             msg);
 }
 
-enum { OPT_ALLMATCH = 256, OPT_NO_SUMMARY, OPT_QUIET };
+enum {
+    OPT_ALLMATCH = 256,
+    OPT_NO_SUMMARY,
+    OPT_QUIET,
+    OPT_MOVE,
+    OPT_COPY,
+    OPT_REMOVE,
+};
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
@@ -50,6 +60,9 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         {"allmatch", no_argument, NULL, OPT_ALLMATCH},
         {"no-summary", no_argument, NULL, OPT_NO_SUMMARY},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"move", required_argument, NULL, OPT_MOVE},
+        {"copy", required_argument, NULL, OPT_COPY},
+        {"remove", no_argument, NULL, OPT_REMOVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -66,6 +79,9 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         case OPT_ALLMATCH: o->allmatch = true; break;
         case OPT_NO_SUMMARY: o->summary = false; break;
         case OPT_QUIET: o->quiet = o->infected_only = true; break;
+        case OPT_MOVE: o->action = ACT_MOVE, o->action_dir = optarg; break;
+        case OPT_COPY: o->action = ACT_COPY, o->action_dir = optarg; break;
+        case OPT_REMOVE: o->action = ACT_REMOVE; break;
         case 'h': scan_usage(stdout); exit(VIGIL_EXIT_CLEAN);
         default: scan_usage(stderr); return -1;
         }
@@ -136,7 +152,7 @@ static double seconds_since(const struct timespec *t0)
 int cmd_scan(int argc, char **argv)
 {
     struct scan_opts opts = {0};
-    struct scan_run run = {&opts, NULL, {0}};
+    struct scan_run run = {&opts, NULL, {0}, NULL};
     struct vigil_engine *eng = NULL;
     struct timespec t0;
     char start[32], end[32];
@@ -144,6 +160,8 @@ int cmd_scan(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_date(start, sizeof start);
     if (parse_args(argc, argv, &opts) != 0)
+        goto out;
+    if (act_open(&run) != 0)
         goto out;
     if (!(eng = load_engine(&opts)))
         goto out;
@@ -166,6 +184,7 @@ int cmd_scan(int argc, char **argv)
          : run.totals.errors || run.totals.failed_paths ? VIGIL_EXIT_ERROR
                                                         : VIGIL_EXIT_CLEAN;
 out:
+    act_close(&run);
     vigil_scan_free(&run.scan);
     vigil_engine_unref(&eng);
     free(opts.dbs);

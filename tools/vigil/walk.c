@@ -33,6 +33,7 @@ static void scan_file(struct scan_run *run, const char *path,
     if (res.verdict == VIGIL_FOUND) {
         run->totals.infected++;
         report_found(run, path, &res);
+        act_on_found(run, path, &res);
     } else {
         report_ok(run, path);
     }
