@@ -16,8 +16,11 @@
 #include "db/names.h"
 #include "match/lsig.h"
 #include "match/matcher.h"
+#include "util/buf.h"
 #include "util/log.h"
 #include "vigil/vigil.h"
+
+struct vg_vdb_map;
 
 struct vigil_engine {
     atomic_uint refs;
@@ -32,7 +35,15 @@ struct vigil_engine {
     struct vg_ndbs ndbs;     /* .ndb signatures: owner -> name */
     struct vg_lsigs lsigs;   /* .ldb logical signatures */
     struct vg_ignore ignore; /* used at load time only */
+    /* What was loaded, one line per database file:
+     * "NAME\tVERSION\tSIGNATURES\n" (VERSION 0 for text files). */
+    struct vigil_buf sources;
+    struct vg_vdb_map *map; /* set when the engine is a mapped file */
 };
+
+/** Record a loaded database file for `vigil db info`. */
+void vg_engine_note_source(struct vigil_engine *eng, const char *path,
+                           uint32_t version, unsigned nsigs);
 
 /** Record a load error (also logged at ERROR). */
 __attribute__((format(printf, 2, 3))) void

@@ -92,10 +92,34 @@ VIGIL_API int vigil_engine_load_db(struct vigil_engine *eng, const char *path,
 
 /**
  * Finish loading: build the lookup structures. After this the engine is
- * immutable and may be shared by any number of threads.
+ * immutable and may be shared by any number of threads. An engine that
+ * mapped a compiled database file is compiled already (VIGIL_OK).
  * @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_STATE (already compiled)
  */
 VIGIL_API int vigil_engine_compile(struct vigil_engine *eng);
+
+enum vigil_load_flags {
+    /** Compile missing cache entries in a child process, so that this
+     *  process never holds the uncompiled tables (daemons). */
+    VIGIL_LOAD_COMPILE_IN_CHILD = 1u << 0,
+};
+
+/**
+ * Load the databases at @p paths (files or directories, in this order)
+ * through the compiled-database cache, and compile: when the cache holds
+ * a compiled file for exactly these sources it is mapped (milliseconds,
+ * pages shared with other processes); otherwise the sources are loaded,
+ * compiled and saved there for next time.
+ * @param cache_dir  NULL: $VIGIL_CACHE_DIR, else /var/cache/vigil for
+ *                   root, else $XDG_CACHE_HOME/vigil or ~/.cache/vigil;
+ *                   "": no cache. A directory that is not the caller's or
+ *                   is writable by others is not used (warning).
+ * @param flags      enum vigil_load_flags
+ * @return as vigil_engine_load_db(); on success the engine is compiled
+ */
+VIGIL_API int vigil_engine_load_cached(struct vigil_engine *eng,
+                                       const char *const *paths, size_t n,
+                                       const char *cache_dir, unsigned flags);
 
 /**
  * Write a compiled engine to @p path as one compiled database file

@@ -170,6 +170,23 @@ static int load_text(struct vigil_engine *eng, const char *path,
     return ret;
 }
 
+/* The version in a CVD/CLD header, for `vigil db info`; 0 otherwise. */
+static uint32_t container_version(const struct db_kind *kind,
+                                  const struct vigil_buf *text)
+{
+    struct vg_cvd_header h;
+    struct vg_why why;
+    size_t n = text->len < 512 ? text->len : 512;
+    if (!(kind->flags & KIND_CONTAINER))
+        return 0;
+    while (n > 0 && (text->data[n - 1] == ' ' || text->data[n - 1] == '\0'))
+        n--;
+    if (vg_cvd_parse_line(vigil_str_make((const char *)text->data, n), &h,
+                          &why) != VIGIL_OK)
+        return 0;
+    return h.version;
+}
+
 static int load_file(struct vigil_engine *eng, const char *path,
                      const struct db_kind *kind, unsigned *nsigs)
 {
@@ -177,6 +194,7 @@ static int load_file(struct vigil_engine *eng, const char *path,
     int ret;
     if (!(kind->flags & KIND_CONTAINER) && kind_skipped(eng, path, kind))
         return VIGIL_OK;
+    unsigned before = *nsigs;
     vigil_buf_init(&text, VIGIL_CAP_DB_FILE);
     ret = read_file(eng, path, &text);
     if (ret == VIGIL_OK && (kind->flags & KIND_CONTAINER))
@@ -185,6 +203,9 @@ static int load_file(struct vigil_engine *eng, const char *path,
         ret = load_text(eng, path, kind,
                         vigil_str_make((const char *)text.data, text.len),
                         false, nsigs);
+    if (ret == VIGIL_OK)
+        vg_engine_note_source(eng, path, container_version(kind, &text),
+                              *nsigs - before);
     vigil_buf_free(&text);
     return ret;
 }
@@ -366,6 +387,7 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
     struct vg_lsigs_mark lsig_mark;
     uint32_t ndbs_n = eng->ndbs.n;
     size_t names_len = eng->names.pool.len;
+    size_t sources_len = eng->sources.len;
     uint32_t ign_n = eng->ignore.n;
     unsigned added = 0;
     int ret;
@@ -380,6 +402,7 @@ static int load_transaction(struct vigil_engine *eng, const char *path,
         vg_lsigs_rollback(&eng->lsigs, &lsig_mark);
         eng->ndbs.n = ndbs_n;
         vg_names_truncate(&eng->names, names_len);
+        eng->sources.len = sources_len;
         vg_ignore_truncate(&eng->ignore, ign_n);
         /* Re-index what is left; if even that fails the list ignores
          * nothing until the next successful .ign2 load. */

@@ -188,3 +188,36 @@ int vg_pcre_run(const struct vg_pcre *p, struct vg_pcre_ctx *ctx,
     } while ((p->flags & VG_PCRE_GLOBAL) && from < s.len);
     return VIGIL_OK;
 }
+
+int vg_pcre_encode(const pcre2_code **codes, uint32_t n, uint8_t **blob,
+                   size_t *len)
+{
+    PCRE2_SIZE size = 0;
+    *blob = NULL;
+    *len = 0;
+    if (n == 0)
+        return VIGIL_OK;
+    if (pcre2_serialize_encode(codes, (int32_t)n, blob, &size, NULL) < 0)
+        return VIGIL_E_NOMEM;
+    *len = size;
+    return VIGIL_OK;
+}
+
+void vg_pcre_blob_free(uint8_t *blob)
+{
+    if (blob)
+        pcre2_serialize_free(blob);
+}
+
+int vg_pcre_decode(const uint8_t *blob, size_t len, uint32_t n,
+                   pcre2_code **codes)
+{
+    /* PCRE2 checks the blob's header (magic, version, build); the
+     * database checksum guards the rest. */
+    if (n == 0)
+        return VIGIL_OK;
+    if (len < 16 || pcre2_serialize_get_number_of_codes(blob) != (int32_t)n ||
+        pcre2_serialize_decode(codes, (int32_t)n, blob, NULL) != (int32_t)n)
+        return VIGIL_E_DB;
+    return VIGIL_OK;
+}

@@ -50,6 +50,18 @@ int vg_pcre_flags(struct vigil_str flags, uint32_t *opts, uint8_t *cl,
 int vg_pcre_compile(struct vigil_str regex, uint32_t opts, pcre2_code **out,
                     char *msg, size_t msgcap);
 
+/**
+ * Every compiled regex of a database as one blob (the compiled database
+ * file stores it; PCRE2's own serialisation). Free *blob with
+ * vg_pcre_blob_free(). @return VIGIL_OK, VIGIL_E_NOMEM
+ */
+int vg_pcre_encode(const pcre2_code **codes, uint32_t n, uint8_t **blob,
+                   size_t *len);
+void vg_pcre_blob_free(uint8_t *blob);
+/** The @p n regexes of a blob, in order. @return VIGIL_OK, VIGIL_E_DB */
+int vg_pcre_decode(const uint8_t *blob, size_t len, uint32_t n,
+                   pcre2_code **codes);
+
 /* Per-thread matching state. */
 struct vg_pcre_ctx {
     pcre2_match_data *md;

@@ -3,6 +3,7 @@
 #include "match/prefilter.h"
 
 #include <hs.h>
+#include <stdio.h>
 
 #include "util/alloc.h"
 #include "vigil/vigil.h"
@@ -10,6 +11,7 @@
 struct vg_prefilter {
     hs_database_t *db;    /* literals */
     hs_database_t *nuldb; /* literals starting with NUL, as regexes */
+    bool mapped;          /* images inside a compiled file: not ours */
 };
 
 struct vg_pf_scratch {
@@ -137,9 +139,82 @@ void vg_prefilter_free(struct vg_prefilter **pf)
 {
     if (!pf || !*pf)
         return;
-    hs_free_database((*pf)->db);
-    hs_free_database((*pf)->nuldb);
+    if (!(*pf)->mapped) {
+        hs_free_database((*pf)->db);
+        hs_free_database((*pf)->nuldb);
+    }
     VIGIL_FREEP(pf);
+}
+
+int vg_prefilter_image(const struct vg_prefilter *pf, bool nul, void **img,
+                       size_t *len)
+{
+    const hs_database_t *db = nul ? pf->nuldb : pf->db;
+    char *ser = NULL;
+    size_t slen = 0, dlen = 0;
+    *img = NULL;
+    *len = 0;
+    if (!db)
+        return VIGIL_OK;
+    if (hs_serialize_database(db, &ser, &slen) != HS_SUCCESS)
+        return VIGIL_E_NOMEM;
+    if (hs_serialized_database_size(ser, slen, &dlen) != HS_SUCCESS ||
+        !(*img = vigil_aligned_alloc(64, dlen)) ||
+        hs_deserialize_database_at(ser, slen, *img) != HS_SUCCESS) {
+        vigil_aligned_free(*img);
+        *img = NULL;
+        free(ser); /* Vectorscan's default allocator is malloc */
+        return VIGIL_E_NOMEM;
+    }
+    free(ser);
+    *len = dlen;
+    return VIGIL_OK;
+}
+
+/* A database image must be one this Vectorscan accepts (magic, version,
+ * alignment). The platform it was built for is part of the compiled
+ * file's layout check (vg_prefilter_platform); nothing here reads the
+ * whole image, so mapping stays cheap. */
+static int check_image(const void *img, size_t len, const char **err)
+{
+    const hs_database_t *db = img;
+    size_t sz = 0;
+    if (((uintptr_t)img & 63u) != 0 || len < 64 ||
+        hs_database_size(db, &sz) != HS_SUCCESS || sz > len) {
+        *err = "a Vectorscan database in it is damaged";
+        return VIGIL_E_DB;
+    }
+    return VIGIL_OK;
+}
+
+int vg_prefilter_platform(char *out, size_t len)
+{
+    hs_platform_info_t p;
+    if (hs_populate_platform(&p) != HS_SUCCESS)
+        return snprintf(out, len, "hs %s", hs_version());
+    return snprintf(out, len, "hs %s tune %u features %llx", hs_version(),
+                    p.tune, (unsigned long long)p.cpu_features);
+}
+
+int vg_prefilter_from_images(const void *db, size_t dblen, const void *nuldb,
+                             size_t nullen, struct vg_prefilter **out,
+                             const char **err)
+{
+    struct vg_prefilter *pf;
+    int ret;
+    *out = NULL;
+    if ((db && (ret = check_image(db, dblen, err)) != VIGIL_OK) ||
+        (nuldb && (ret = check_image(nuldb, nullen, err)) != VIGIL_OK))
+        return ret;
+    if (!(pf = vigil_calloc(1, sizeof *pf)))
+        return VIGIL_E_NOMEM;
+    /* Vectorscan takes databases as const for scanning; the cast only
+     * satisfies the struct's type. */
+    pf->db = (hs_database_t *)(uintptr_t)db;
+    pf->nuldb = (hs_database_t *)(uintptr_t)nuldb;
+    pf->mapped = true;
+    *out = pf;
+    return VIGIL_OK;
 }
 
 int vg_pf_scratch_add(struct vg_pf_scratch **s, const struct vg_prefilter *pf)

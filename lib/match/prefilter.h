@@ -23,6 +23,31 @@ int vg_prefilter_build(const struct vg_pf_literal *lits, uint32_t n,
                        struct vg_prefilter **out, const char **err);
 void vg_prefilter_free(struct vg_prefilter **pf);
 
+/*
+ * The compiled database file (db/vdb.c) holds each Vectorscan database as
+ * an image: the database laid out at a 64-byte aligned address, usable in
+ * place from any other 64-byte aligned address (Vectorscan databases are
+ * position-independent; hs_deserialize_database_at() exists for exactly
+ * this). Mapped images are never written to and never freed here.
+ */
+
+/** An image of the literal database (@p nul false) or of the NUL-first
+ *  one; *@p img is NULL when that database is empty. Free *img with
+ *  vigil_aligned_free(). @return VIGIL_OK, VIGIL_E_NOMEM */
+int vg_prefilter_image(const struct vg_prefilter *pf, bool nul, void **img,
+                       size_t *len);
+
+/** A prefilter over images (either may be NULL) that stay valid while it
+ *  lives. Checks each with Vectorscan (version, platform, size).
+ *  @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_DB (+*err) */
+int vg_prefilter_from_images(const void *db, size_t dblen, const void *nuldb,
+                             size_t nullen, struct vg_prefilter **out,
+                             const char **err);
+
+/** What the databases depend on (Vectorscan version, CPU features), as
+ *  text for the compiled file's layout check. @return snprintf's */
+int vg_prefilter_platform(char *out, size_t len);
+
 /** Grow @p *s (may start NULL) so it can scan with @p pf. */
 int vg_pf_scratch_add(struct vg_pf_scratch **s, const struct vg_prefilter *pf);
 int vg_pf_scratch_clone(const struct vg_pf_scratch *proto,

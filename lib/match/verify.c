@@ -9,26 +9,38 @@
 #include "util/alloc.h"
 #include "vigil/vigil.h"
 
+/*
+ * The Vectorscan scratch grows to fit a target's database the first time
+ * that target is scanned: sizing it reads the whole database, and a scan
+ * that never meets a PE file should not page in the PE database of a
+ * mapped compiled file.
+ */
 struct vg_match_scratch {
     struct vg_pf_scratch *pf;
+    uint32_t ready; /* bit t: pf fits target t's database */
 };
 
 int vg_match_scratch_new(const struct vg_matcher *m,
                          struct vg_match_scratch **out)
 {
     struct vg_match_scratch *s = vigil_calloc(1, sizeof *s);
-    int ret = VIGIL_OK;
+    (void)m;
     if (!s)
         return VIGIL_E_NOMEM;
-    for (int t = 0; t < VG_NTARGETS && ret == VIGIL_OK; t++)
-        if (m->pf[t])
-            ret = vg_pf_scratch_add(&s->pf, m->pf[t]);
-    if (ret != VIGIL_OK) {
-        vg_match_scratch_free(&s);
-        return ret;
-    }
     *out = s;
     return VIGIL_OK;
+}
+
+static int scratch_for(const struct vg_matcher *m, struct vg_match_scratch *s,
+                       unsigned t)
+{
+    int ret;
+    if (s->ready & (1u << t))
+        return VIGIL_OK;
+    ret = vg_pf_scratch_add(&s->pf, m->pf[t]);
+    if (ret == VIGIL_OK)
+        s->ready |= 1u << t;
+    return ret;
 }
 
 void vg_match_scratch_free(struct vg_match_scratch **s)
@@ -234,6 +246,8 @@ int vg_matcher_scan_ex(const struct vg_matcher *m, struct vg_match_scratch *s,
         if (!m->pf[t] || data.len == 0)
             continue;
         h.mask = 1u << t;
+        if ((ret = scratch_for(m, s, t)) != VIGIL_OK)
+            return ret;
         ret = vg_prefilter_scan(m->pf[t], s->pf, data.p, data.len, on_literal,
                                 &h);
         if (ret == VIGIL_E_LIMIT)

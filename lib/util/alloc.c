@@ -63,6 +63,19 @@ void vigil_free(void *p)
     free(p);
 }
 
+void *vigil_aligned_alloc(size_t align, size_t n)
+{
+    size_t rounded;
+    if (should_fail() || vigil_ckd_add_size(&rounded, n ? n : 1, align - 1))
+        return NULL;
+    return aligned_alloc(align, rounded & ~(align - 1));
+}
+
+void vigil_aligned_free(void *p)
+{
+    free(p);
+}
+
 char *vigil_strndup(const char *s, size_t n)
 {
     char *d = vigil_malloc(n + 1);

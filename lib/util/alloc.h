@@ -18,6 +18,9 @@ void *vigil_realloc(void *p, size_t n);
 void *vigil_reallocarray(void *p, size_t n, size_t size);
 void vigil_free(void *p);
 char *vigil_strndup(const char *s, size_t n);
+/* @p align a power of two; @p n rounded up to a multiple of it. */
+void *vigil_aligned_alloc(size_t align, size_t n);
+void vigil_aligned_free(void *p);
 
 #define VIGIL_FREEP(pp)                                                      \
     do {                                                                     \

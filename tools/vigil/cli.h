@@ -24,6 +24,7 @@ struct scan_opts {
     bool infected_only;    /* -i */
     bool summary;          /* not --no-summary */
     bool quiet;            /* --quiet: only errors and FOUND lines */
+    bool no_db_cache;      /* --no-db-cache */
     enum found_action {
         ACT_NONE,
         ACT_MOVE,   /* --move=DIR: into the quarantine store DIR */
@@ -52,6 +53,12 @@ struct scan_run {
 int cmd_scan(int argc, char **argv);
 /* cmd_db.c: `vigil db verify|info|patch`. */
 int cmd_db(int argc, char **argv);
+
+/* cmd_db_compiled.c: compiled database files. */
+bool db_is_compiled(const char *path);
+int db_compile(int argc, char **argv);
+int db_info_compiled(const char *path);
+int db_verify_compiled(const char *path);
 
 /* walk.c: scan one command-line path (file or directory). */
 void walk_path(struct scan_run *run, const char *path);

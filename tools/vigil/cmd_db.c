@@ -21,7 +21,11 @@ static void db_usage(FILE *out)
             "Usage: vigil db verify FILE...\n"
             "       vigil db info FILE\n"
             "       vigil db patch BASE.cvd|BASE.cld DIFF.cdiff... -o OUT.cld\n"
+            "       vigil db compile SOURCE... -o FILE\n"
             "\n"
+            "  compile turn signature files, directories and CVD/CLD files\n"
+            "          into one compiled database file (mapped, not parsed,\n"
+            "          by scans); scans also keep such files in a cache\n"
             "  verify  check the signatures and digests of .cvd .cld .cud\n"
             "          and .cdiff files; print each check (exit 0: all good,\n"
             "          2: something failed)\n"
@@ -147,9 +151,11 @@ static int verify_one(const char *path)
 {
     struct vigil_buf b;
     enum vg_cvd_type type = VG_CVD_CVD;
-    int ret = read_all(path, &b);
+    int ret;
 
-    if (ret == VIGIL_OK) {
+    if (db_is_compiled(path))
+        return db_verify_compiled(path);
+    if ((ret = read_all(path, &b)) == VIGIL_OK) {
         struct vigil_span s = buf_span(&b);
         bool diff = has_ext(path, ".cdiff") ||
                     (!vg_cvd_type_of(path, &type) && s.len >= 12 &&
@@ -230,6 +236,8 @@ static int db_info(int argc, char **argv)
         db_usage(stderr);
         return VIGIL_EXIT_ERROR;
     }
+    if (db_is_compiled(argv[1]))
+        return db_info_compiled(argv[1]);
     if ((ret = read_all(argv[1], &b)) != VIGIL_OK)
         return VIGIL_EXIT_ERROR;
     if (has_ext(argv[1], ".cdiff")) {
@@ -365,6 +373,8 @@ int cmd_db(int argc, char **argv)
         return db_verify(argc - 1, argv + 1);
     if (strcmp(argv[1], "info") == 0)
         return db_info(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compile") == 0)
+        return db_compile(argc - 1, argv + 1);
     if (strcmp(argv[1], "patch") == 0)
         return db_patch(argc - 1, argv + 1);
     fprintf(stderr, "vigil db: unknown command '%s'\n", argv[1]);

@@ -24,6 +24,7 @@ static void scan_usage(FILE *out)
             "      --move=DIR        move infected files into quarantine DIR\n"
             "      --copy=DIR        copy infected files into quarantine DIR\n"
             "      --remove          remove infected files\n"
+            "      --no-db-cache     load the sources, skip the compiled cache\n"
             "  -h, --help            show this help\n"
             "\n"
             "Without -d: $VIGIL_DB, /var/lib/vigil, /var/lib/clamav, then the\n"
@@ -49,6 +50,7 @@ enum {
     OPT_MOVE,
     OPT_COPY,
     OPT_REMOVE,
+    OPT_NO_DB_CACHE,
 };
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)
@@ -63,6 +65,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         {"move", required_argument, NULL, OPT_MOVE},
         {"copy", required_argument, NULL, OPT_COPY},
         {"remove", no_argument, NULL, OPT_REMOVE},
+        {"no-db-cache", no_argument, NULL, OPT_NO_DB_CACHE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -82,6 +85,7 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         case OPT_MOVE: o->action = ACT_MOVE, o->action_dir = optarg; break;
         case OPT_COPY: o->action = ACT_COPY, o->action_dir = optarg; break;
         case OPT_REMOVE: o->action = ACT_REMOVE; break;
+        case OPT_NO_DB_CACHE: o->no_db_cache = true; break;
         case 'h': scan_usage(stdout); exit(VIGIL_EXIT_CLEAN);
         default: scan_usage(stderr); return -1;
         }
@@ -89,44 +93,45 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
     return 0;
 }
 
-static int load_one(struct vigil_engine *eng, const char *path)
+static int load_db(struct vigil_engine *eng, const char *const *dbs,
+                   size_t n, bool no_cache)
 {
-    int ret = vigil_engine_load_db(eng, path, NULL);
+    int ret = vigil_engine_load_cached(eng, dbs, n, no_cache ? "" : NULL, 0);
     if (ret != VIGIL_OK) {
         const char *msg = vigil_engine_last_error(eng);
-        fprintf(stderr, "ERROR: cannot load database %s: %s\n", path,
+        /* The message starts with the file that failed. */
+        fprintf(stderr, "ERROR: cannot load database: %s\n",
                 *msg ? msg : vigil_strerror(ret));
     }
     return ret;
 }
 
-/* Build the engine from -d options or the default database. */
+/* Build the engine from -d options or the default database, through the
+ * compiled-database cache unless --no-db-cache. */
 static struct vigil_engine *load_engine(const struct scan_opts *o)
 {
     struct vigil_settings set = {log_to_stderr, NULL, VIGIL_LOG_WARN, false};
     struct vigil_engine *eng = NULL;
+    const char *const *dbs = o->dbs;
+    size_t n = o->n_dbs;
+    const char *def;
     if (o->quiet)
         set.log_level = VIGIL_LOG_ERROR;
     if (vigil_engine_new(&eng, &set) != VIGIL_OK)
         return NULL;
-    for (size_t i = 0; i < o->n_dbs; i++)
-        if (load_one(eng, o->dbs[i]) != VIGIL_OK)
-            goto fail;
-    if (o->n_dbs == 0) {
-        const char *why, *db = vigil_default_db(&why);
-        if (!db) {
+    if (n == 0) {
+        const char *why;
+        if (!(def = vigil_default_db(&why))) {
             fprintf(stderr, "ERROR: no signature database found (%s)\n", why);
             goto fail;
         }
         if (!o->quiet)
-            fprintf(stderr, "vigil: using database %s (%s)\n", db, why);
-        if (load_one(eng, db) != VIGIL_OK)
-            goto fail;
+            fprintf(stderr, "vigil: using database %s (%s)\n", def, why);
+        dbs = &def;
+        n = 1;
     }
-    if (vigil_engine_compile(eng) != VIGIL_OK) {
-        fprintf(stderr, "ERROR: cannot compile the database\n");
+    if (load_db(eng, dbs, n, o->no_db_cache) != VIGIL_OK)
         goto fail;
-    }
     return eng;
 fail:
     vigil_engine_unref(&eng);
