@@ -78,7 +78,38 @@ def db_args_for(sc, dbdir):
     return out
 
 
+def compile_db(vigil, db_args, work):
+    """The scenario's databases as one compiled file, or None when the
+    sources do not load (then only the source run is compared)."""
+    out = os.path.join(work, "compiled.vdb")
+    srcs = db_args[1::2]
+    p = subprocess.run([vigil, "db", "compile"] + srcs + ["-o", out],
+                       capture_output=True, timeout=600)
+    return out if p.returncode == 0 else None
+
+
+def report(label, c_rc, c_out, v_rc, v_out):
+    """@return 0 when identical, else 1 (and print the difference)."""
+    if c_out == v_out and c_rc == v_rc:
+        print("same: %s: %d lines, exit %d" % (label, len(c_out), c_rc))
+        return 0
+    print("DIFFERENT: %s" % label)
+    print("  clamscan exit %d, vigil exit %d" % (c_rc, v_rc))
+    for line in c_out:
+        if line not in v_out:
+            print("  only clamscan: %s" % line)
+    for line in v_out:
+        if line not in c_out:
+            print("  only vigil:    %s" % line)
+    if sorted(c_out) == sorted(v_out):
+        print("  (same lines, different order)")
+    return 1
+
+
 def compare(sc, vigil, clamscan, work):
+    """Each option set: clamscan, vigil from the sources, and vigil with
+    the same databases compiled into one file (docs/internals/
+    COMPILED-DB.md) must print the same lines."""
     dbdir = os.path.join(work, "db")
     filedir = os.path.join(work, "files")
     os.makedirs(filedir, exist_ok=True)
@@ -87,30 +118,25 @@ def compare(sc, vigil, clamscan, work):
     for rel, dest in sc.symlinks.items():
         os.symlink(dest, os.path.join(filedir, rel))
     targets = sc.targets if sc.targets is not None else sorted(sc.files)
-    failures = 0
-    runs = len(sc.option_sets)
+    db_args = db_args_for(sc, dbdir)
+    compiled = compile_db(vigil, db_args, work)
+    failures = runs = 0
     for opts in sc.option_sets:
-        base = db_args_for(sc, dbdir) + ["--no-summary"] + opts + targets
-        c_rc, c_out = run([clamscan] + base, filedir)
-        v_rc, v_out = run([vigil, "scan"] + base, filedir)
-        label = "%s %s" % (sc.name, " ".join(opts) or "(default)")
-        if sc.allmatch_as_set and "--allmatch" in opts:
-            label += " [as sets]"
-            c_out, v_out = sorted(set(c_out)), sorted(set(v_out))
-        if c_out == v_out and c_rc == v_rc:
-            print("same: %s: %d lines, exit %d" % (label, len(c_out), c_rc))
-            continue
-        failures += 1
-        print("DIFFERENT: %s" % label)
-        print("  clamscan exit %d, vigil exit %d" % (c_rc, v_rc))
-        for line in c_out:
-            if line not in v_out:
-                print("  only clamscan: %s" % line)
-        for line in v_out:
-            if line not in c_out:
-                print("  only vigil:    %s" % line)
-        if sorted(c_out) == sorted(v_out):
-            print("  (same lines, different order)")
+        tail = ["--no-summary"] + opts + targets
+        c_rc, c_out = run([clamscan] + db_args + tail, filedir)
+        modes = [("sources", db_args + ["--no-db-cache"])]
+        if compiled:
+            modes.append(("compiled", ["-d", compiled]))
+        for mode, dbs in modes:
+            v_rc, v_out = run([vigil, "scan"] + dbs + tail, filedir)
+            label = "%s %s [%s]" % (sc.name, " ".join(opts) or "(default)",
+                                    mode)
+            c_cmp, v_cmp = c_out, v_out
+            if sc.allmatch_as_set and "--allmatch" in opts:
+                label += " [as sets]"
+                c_cmp, v_cmp = sorted(set(c_out)), sorted(set(v_out))
+            runs += 1
+            failures += report(label, c_rc, c_cmp, v_rc, v_cmp)
     return runs, failures
 
 
