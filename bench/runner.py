@@ -7,12 +7,12 @@ import subprocess
 import time
 
 
-def measure(cmd, repeat=3, cwd=None):
+def measure(cmd, repeat=3, cwd=None, env=None):
     """Median wall seconds and max peak RSS (KiB) over @repeat runs."""
     walls, rss = [], []
     for _ in range(repeat):
         t0 = time.monotonic()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL,
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         walls.append(time.monotonic() - t0)

@@ -139,6 +139,9 @@ int vigil_engine_load_cached(struct vigil_engine *eng,
     if (eng->compiled || eng->nsigs)
         return VIGIL_E_STATE;
     eng->last_error[0] = '\0';
+    /* A compiled file is mapped as it is: caching it would copy it. */
+    if (n == 1 && is_compiled_file(paths[0]))
+        return vigil_engine_load_db(eng, paths[0], NULL);
     return vg_cache_load(eng, paths, n, cache_dir, flags);
 }
 
