@@ -120,7 +120,8 @@ static int random_bytes(uint8_t *p, size_t n)
 }
 
 static int fill_record(struct move *m, const char *path,
-                       const char *const *names, size_t n, int moved)
+                       const struct stat *seen, const char *const *names,
+                       size_t n, int moved)
 {
     struct vq_record *r = &m->rec;
     uint8_t idb[VQ_ID_LEN / 2];
@@ -132,7 +133,10 @@ static int fill_record(struct move *m, const char *path,
         return fail(m, "cannot name its directory", errno ? errno : ENOMEM);
     r->uid = m->st.st_uid, r->gid = m->st.st_gid, r->mode = m->st.st_mode;
     owner_names(r);
-    r->atime = ts(m->st.st_atim), r->mtime = ts(m->st.st_mtim);
+    /* The scan read the file and may have moved its atime: the scanner's
+     * own stat, when given, has the one to restore. */
+    r->atime = ts(seen ? seen->st_atim : m->st.st_atim);
+    r->mtime = ts(m->st.st_mtim);
     r->ctime = ts(m->st.st_ctim);
     r->qtime = (int64_t)time(NULL);
     if (gethostname(r->host, sizeof r->host) != 0)
@@ -285,7 +289,7 @@ int vq_store_file(struct vq_store *store, const char *path,
         return -1;
     }
     if (open_original(&m, path, seen) ||
-        fill_record(&m, path, names, n, action == VQ_MOVE))
+        fill_record(&m, path, seen, names, n, action == VQ_MOVE))
         goto out;
     vq_crash_point(store);
     if (write_payload(&m) || verify_payload(&m) || write_record(&m))

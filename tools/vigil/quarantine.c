@@ -197,8 +197,11 @@ int vq_open(const char *dir, bool create, struct vq_store **out, char *err,
     s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (s->dirfd < 0) {
         int e = errno;
-        snprintf(err, errlen, "%s", e == ELOOP ? "unsafe: a symbolic link"
-                                               : strerror(e));
+        struct stat st;
+        bool link = (e == ELOOP || e == ENOTDIR) && lstat(dir, &st) == 0 &&
+                    S_ISLNK(st.st_mode);
+        snprintf(err, errlen, "%s",
+                 link ? "unsafe: a symbolic link" : strerror(e));
         errno = e;
         goto fail;
     }
@@ -254,6 +257,7 @@ static int load_record(struct vq_store *s, const char *id,
         ret = -1;
         goto out;
     }
+    ret = -1;
     if (vq_record_parse((const char *)b.data, b.len, rec, err, errlen))
         goto out;
     if (strcmp(rec->id, id) != 0) {
