@@ -414,6 +414,85 @@ def case_cleanup(env):
         fail("damaged record: %r %r" % (p.stdout, p.stderr))
 
 
+def case_odd_names(env):
+    """A name with a newline, '%' and '=' survives the record format."""
+    a = env.add("new\nline %41 a=b.com", EICAR)
+    vigil("scan", "--no-summary", "--move=" + env.store, *env.db(), a,
+          check=1)
+    (i,) = records(env.store)
+    if records(env.store)[i]["path"] != a:
+        fail("record path %r" % records(env.store)[i]["path"])
+    line = env.q("list", check=0).stdout
+    if line.count("\n") != 1 or "new\\x0aline %41 a=b.com" not in line:
+        fail("list line for an odd name: %r" % line)
+    if json.loads(env.q("show", i, "--json", check=0).stdout)["path"] != a:
+        fail("show --json path")
+    env.q("restore", i, check=0)
+    if file_sha(a) != env.manifest[a]:
+        fail("odd name not restored")
+
+
+def case_owner(env):
+    """Owner and group are recorded by name and restored (as root)."""
+    if os.geteuid() != 0:
+        print("not root: skipped")
+        sys.exit(77)
+    a = env.add("a.com", EICAR, 0o640)
+    os.chown(a, 65534, 65534)
+    vigil("scan", "--no-summary", "--move=" + env.store, *env.db(), a,
+          check=1)
+    (i,) = records(env.store)
+    show = json.loads(env.q("show", i, "--json", check=0).stdout)
+    if (show["uid"], show["gid"], show["user"]) != (65534, 65534, "nobody"):
+        fail("owner not recorded: %s" % show)
+    env.q("restore", i, check=0)
+    st = os.stat(a)
+    if (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) != \
+            (65534, 65534, 0o640):
+        fail("owner/mode not restored: %d:%d %o" %
+             (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)))
+
+
+def as_nobody(args, env):
+    return subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                           "--clear-groups", VIGIL, *args],
+                          capture_output=True, text=True, env=env)
+
+
+def case_user_store(env):
+    """Without --dir an ordinary user's store is under XDG_DATA_HOME."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        print("needs root and setpriv: skipped")
+        sys.exit(77)
+    home = os.path.join(env.root, "home")
+    os.makedirs(os.path.join(home, "data", "vigil"))
+    for d in (home, os.path.join(home, "data"),
+              os.path.join(home, "data", "vigil"), env.files):
+        os.chown(d, 65534, 65534)
+    a = env.add("a.com", EICAR)
+    os.chown(a, 65534, 65534)
+    store = os.path.join(home, "data", "vigil", "quarantine")
+    e = dict(os.environ, HOME=home, XDG_DATA_HOME=os.path.join(home, "data"))
+    p = as_nobody(["scan", "--no-summary", "--move=" + store, *env.db(), a],
+                  e)
+    if p.returncode != 1 or os.path.exists(a):
+        fail("scan --move as nobody: %d %s" % (p.returncode, p.stderr))
+    st = os.stat(store)
+    if st.st_uid != 65534 or stat.S_IMODE(st.st_mode) != 0o700:
+        fail("user store: uid %d mode %o" % (st.st_uid, st.st_mode))
+    p = as_nobody(["quarantine", "list"], e)
+    if p.returncode != 0 or a not in p.stdout:
+        fail("default store not used: %s %s" % (p.stdout, p.stderr))
+    # root does not use it, and refuses it when pointed at it
+    p = vigil("quarantine", "--dir", store, "list", check=2)
+    if "owned by uid 65534" not in p.stderr:
+        fail("root accepted a store owned by nobody: %s" % p.stderr)
+    i = as_nobody(["quarantine", "list"], e).stdout.split()[0]
+    p = as_nobody(["quarantine", "restore", i], e)
+    if p.returncode != 0 or os.stat(a).st_uid != 65534:
+        fail("restore as nobody: %s" % p.stderr)
+
+
 def run_killed_at(env, n):
     e = dict(os.environ, VIGIL_QUARANTINE_CRASH_AT=str(n))
     return vigil("scan", "-r", "--no-summary", "--move=" + env.store,

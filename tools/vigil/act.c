@@ -57,14 +57,13 @@ static void act_quarantine(struct scan_run *run, const char *path,
                move ? "moved" : "copied", vq_dir(run->quarantine), id);
     } else {
         run->totals.errors++;
-        fprintf(stderr, "ERROR: Can't %s file %s: %s\n",
-                move ? "move" : "copy", path, err);
+        fprintf(stderr, "ERROR: Can't %s file %s: %s\n", move ? "move" : "copy",
+                path, err);
     }
 }
 
 void act_on_found_seen(struct scan_run *run, const char *path,
-                       const struct stat *seen,
-                       const struct vigil_result *res)
+                       const struct stat *seen, const struct vigil_result *res)
 {
     switch (run->opts->action) {
     case ACT_NONE: break;

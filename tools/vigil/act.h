@@ -15,7 +15,6 @@
  * device, inode, size or mtime no longer match.
  */
 void act_on_found_seen(struct scan_run *run, const char *path,
-                       const struct stat *seen,
-                       const struct vigil_result *res);
+                       const struct stat *seen, const struct vigil_result *res);
 
 #endif

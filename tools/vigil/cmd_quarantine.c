@@ -400,8 +400,8 @@ int cmd_quarantine(int argc, char **argv)
         return VIGIL_EXIT_ERROR;
     if (vq_open(o.dir, false, &s, err, sizeof err)) {
         /* No store yet: nothing was ever quarantined there. */
-        if (errno == ENOENT && (!strcmp(o.cmd, "list") ||
-                                !strcmp(o.cmd, "purge")))
+        if (errno == ENOENT &&
+            (!strcmp(o.cmd, "list") || !strcmp(o.cmd, "purge")))
             return VIGIL_EXIT_CLEAN;
         fprintf(stderr, "vigil: quarantine %s: %s\n", o.dir, err);
         return VIGIL_EXIT_ERROR;

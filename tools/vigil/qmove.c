@@ -42,8 +42,7 @@ static int fail(struct move *m, const char *what, int e)
 static int same_file(const struct stat *a, const struct stat *b)
 {
     return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-           a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
            a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
@@ -190,8 +189,8 @@ out:
 /* Read back what the disk holds and check it decodes to the original. */
 static int verify_payload(struct move *m)
 {
-    int in = openat(m->s->dirfd, m->tmp_payload,
-                    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int in =
+        openat(m->s->dirfd, m->tmp_payload, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int ret;
     if (in < 0)
         return fail(m, "cannot reopen the payload", errno);
@@ -277,12 +276,12 @@ static void move_cleanup(struct move *m)
 }
 
 int vq_store_file(struct vq_store *store, const char *path,
-                  const struct stat *seen, const char *const *names,
-                  size_t n, enum vq_action action, char *id, size_t idlen,
-                  char *err, size_t errlen)
+                  const struct stat *seen, const char *const *names, size_t n,
+                  enum vq_action action, char *id, size_t idlen, char *err,
+                  size_t errlen)
 {
-    struct move m = {.s = store, .pfd = -1, .fd = -1, .err = err,
-                     .errlen = errlen};
+    struct move m = {
+        .s = store, .pfd = -1, .fd = -1, .err = err, .errlen = errlen};
     int ret = -1;
     if (idlen < VQ_ID_SIZE) {
         snprintf(err, errlen, "id buffer too small");

@@ -40,8 +40,7 @@ static int xform_init(struct xform *x, const uint8_t *key, const uint8_t *iv)
     return 0;
 }
 
-static int xform_run(struct xform *x, const uint8_t *in, uint8_t *out,
-                     size_t n)
+static int xform_run(struct xform *x, const uint8_t *in, uint8_t *out, size_t n)
 {
     int outl = 0;
     return EVP_EncryptUpdate(x->cipher, out, &outl, in, (int)n) &&
@@ -140,8 +139,8 @@ static int decode_body(struct xform *x, int in, int out, uint64_t size,
         size_t want = size - done < CHUNK ? (size_t)(size - done) : CHUNK;
         ssize_t r = pread(in, enc, want, (off_t)(VQ_PAYLOAD_HDR + done));
         if (r <= 0) {
-            snprintf(err, errlen, "payload %s", r ? strerror(errno)
-                                                  : "shorter than recorded");
+            snprintf(err, errlen, "payload %s",
+                     r ? strerror(errno) : "shorter than recorded");
             return -1;
         }
         if (xform_run(x, enc, plain, (size_t)r) ||

@@ -64,8 +64,8 @@ static int put_kv(struct vigil_buf *b, const char *key, const char *val)
     return put(b, key) || put(b, "=") || put_escaped(b, val) || put(b, "\n");
 }
 
-static int put_num(struct vigil_buf *b, const char *key, const char *fmt,
-                   ...) __attribute__((format(printf, 3, 4)));
+static int put_num(struct vigil_buf *b, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int put_num(struct vigil_buf *b, const char *key, const char *fmt, ...)
 {
     char v[64];
@@ -92,24 +92,21 @@ static int put_time(struct vigil_buf *b, const char *key,
 
 static int put_fields(struct vigil_buf *b, const struct vq_record *r)
 {
-    int ret = put_kv(b, VQ_MAGIC, "1") || put_kv(b, "id", r->id) ||
-              put_kv(b, "path", r->path) ||
-              put_num(b, "size", "%" PRIu64, r->size) ||
-              put_hex(b, "sha256", r->sha256, VQ_SHA256_LEN) ||
-              put_num(b, "mode", "0%" PRIo32, r->mode) ||
-              put_num(b, "uid", "%" PRIu32, r->uid) ||
-              put_kv(b, "user", r->user) ||
-              put_num(b, "gid", "%" PRIu32, r->gid) ||
-              put_kv(b, "group", r->group) ||
-              put_time(b, "atime", &r->atime) ||
-              put_time(b, "mtime", &r->mtime) ||
-              put_time(b, "ctime", &r->ctime) ||
-              put_num(b, "quarantined", "%" PRId64, r->qtime) ||
-              put_kv(b, "host", r->host) ||
-              put_kv(b, "action", r->moved ? "move" : "copy") ||
-              put_kv(b, "transform", VQ_TRANSFORM) ||
-              put_hex(b, "key", r->key, VQ_KEY_LEN) ||
-              put_hex(b, "iv", r->iv, VQ_IV_LEN);
+    int ret =
+        put_kv(b, VQ_MAGIC, "1") || put_kv(b, "id", r->id) ||
+        put_kv(b, "path", r->path) || put_num(b, "size", "%" PRIu64, r->size) ||
+        put_hex(b, "sha256", r->sha256, VQ_SHA256_LEN) ||
+        put_num(b, "mode", "0%" PRIo32, r->mode) ||
+        put_num(b, "uid", "%" PRIu32, r->uid) || put_kv(b, "user", r->user) ||
+        put_num(b, "gid", "%" PRIu32, r->gid) || put_kv(b, "group", r->group) ||
+        put_time(b, "atime", &r->atime) || put_time(b, "mtime", &r->mtime) ||
+        put_time(b, "ctime", &r->ctime) ||
+        put_num(b, "quarantined", "%" PRId64, r->qtime) ||
+        put_kv(b, "host", r->host) ||
+        put_kv(b, "action", r->moved ? "move" : "copy") ||
+        put_kv(b, "transform", VQ_TRANSFORM) ||
+        put_hex(b, "key", r->key, VQ_KEY_LEN) ||
+        put_hex(b, "iv", r->iv, VQ_IV_LEN);
     for (size_t i = 0; i < r->n_names && !ret; i++)
         ret = put_kv(b, "name", r->names[i]);
     return ret;
@@ -129,15 +126,33 @@ char *vq_record_format(const struct vq_record *r)
 /* ---- parsing ---- */
 
 enum field {
-    F_MAGIC, F_ID, F_PATH, F_SIZE, F_SHA256, F_MODE, F_UID, F_USER, F_GID,
-    F_GROUP, F_ATIME, F_MTIME, F_CTIME, F_QTIME, F_HOST, F_ACTION,
-    F_TRANSFORM, F_KEY, F_IV, F_NAME, F_COUNT
+    F_MAGIC,
+    F_ID,
+    F_PATH,
+    F_SIZE,
+    F_SHA256,
+    F_MODE,
+    F_UID,
+    F_USER,
+    F_GID,
+    F_GROUP,
+    F_ATIME,
+    F_MTIME,
+    F_CTIME,
+    F_QTIME,
+    F_HOST,
+    F_ACTION,
+    F_TRANSFORM,
+    F_KEY,
+    F_IV,
+    F_NAME,
+    F_COUNT
 };
 
 static const char *const field_keys[F_COUNT] = {
-    VQ_MAGIC, "id",    "path",  "size",        "sha256", "mode",   "uid",
-    "user",   "gid",   "group", "atime",       "mtime",  "ctime",  "quarantined",
-    "host",   "action", "transform", "key",    "iv",     "name",
+    VQ_MAGIC, "id",     "path",      "size",  "sha256", "mode",  "uid",
+    "user",   "gid",    "group",     "atime", "mtime",  "ctime", "quarantined",
+    "host",   "action", "transform", "key",   "iv",     "name",
 };
 
 /* Undo put_escaped into a new NUL-terminated string; NULL when malformed
@@ -297,8 +312,7 @@ static int parse_line(struct vigil_str line, struct vq_record *r,
         return -1;
     }
     /* the value may itself hold '=': take the rest of the line */
-    kv[1] = vigil_str_make(kv[0].p + kv[0].len + 1,
-                           line.len - kv[0].len - 1);
+    kv[1] = vigil_str_make(kv[0].p + kv[0].len + 1, line.len - kv[0].len - 1);
     if ((f = find_field(kv[0])) < 0)
         return 0; /* a field from a later version */
     if (f != F_NAME && (*seen & 1u << f)) {

@@ -12,8 +12,8 @@
 #define VQ_KEY_LEN 32 /* AES-256 key */
 #define VQ_IV_LEN 16
 #define VQ_SHA256_LEN 32
-#define VQ_NAME_MAX 256   /* user, group, host names */
-#define VQ_MAX_NAMES 64   /* detection names kept per entry */
+#define VQ_NAME_MAX 256 /* user, group, host names */
+#define VQ_MAX_NAMES 64 /* detection names kept per entry */
 #define VQ_RECORD_MAX (64 * 1024)
 
 struct vq_time {
@@ -28,8 +28,8 @@ struct vq_record {
     char user[VQ_NAME_MAX], group[VQ_NAME_MAX], host[VQ_NAME_MAX];
     uint64_t size;
     struct vq_time atime, mtime, ctime;
-    int64_t qtime;      /* when it was quarantined, Unix seconds */
-    int moved;          /* 1: --move, 0: --copy */
+    int64_t qtime; /* when it was quarantined, Unix seconds */
+    int moved;     /* 1: --move, 0: --copy */
     uint8_t sha256[VQ_SHA256_LEN];
     uint8_t key[VQ_KEY_LEN], iv[VQ_IV_LEN];
     char **names; /* detection names (owned), n_names long */

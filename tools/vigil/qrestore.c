@@ -19,8 +19,8 @@ struct restore {
     const struct vq_record *rec;
     int pfd; /* destination directory */
     const char *base;
-    int fd;    /* the new file */
-    int anon;  /* fd is an O_TMPFILE (else named tmp) */
+    int fd;   /* the new file */
+    int anon; /* fd is an O_TMPFILE (else named tmp) */
     char tmp[VQ_FILENAME_SIZE + 16];
     bool force;
     char *err;
@@ -53,9 +53,9 @@ static int open_dest(struct restore *r, const char *to)
     r->fd = openat(r->pfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
     r->anon = r->fd >= 0;
     if (r->fd < 0) /* file system without O_TMPFILE */
-        r->fd = openat(r->pfd, r->tmp,
-                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                       0600);
+        r->fd =
+            openat(r->pfd, r->tmp,
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (r->fd < 0)
         return rfail(r, "cannot create the restored file", errno);
     return 0;
@@ -107,8 +107,9 @@ static int publish(struct restore *r)
             r->tmp[0] = '\0';
     }
     if (ret != 0)
-        return rfail(r, errno == EEXIST ? "destination appeared meanwhile"
-                                        : "cannot link into place",
+        return rfail(r,
+                     errno == EEXIST ? "destination appeared meanwhile"
+                                     : "cannot link into place",
                      errno);
     if (vq_fsync_fd(r->pfd) != 0)
         return rfail(r, "fsync destination directory", errno);
@@ -132,8 +133,12 @@ static int decode(struct vq_store *s, struct restore *r)
 int vq_restore(struct vq_store *store, const struct vq_record *rec,
                const char *to, bool force, char *err, size_t errlen)
 {
-    struct restore r = {.rec = rec, .pfd = -1, .fd = -1, .force = force,
-                        .err = err, .errlen = errlen};
+    struct restore r = {.rec = rec,
+                        .pfd = -1,
+                        .fd = -1,
+                        .force = force,
+                        .err = err,
+                        .errlen = errlen};
     int ret = -1;
     if (open_dest(&r, to ? to : rec->path) || decode(store, &r) ||
         set_attrs(&r) || publish(&r))

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "qstore.h"
-#include "vigil/vigil.h"
 #include "util/buf.h"
 #include "util/strparse.h"
+#include "vigil/vigil.h"
 
 void vq_crash_point(struct vq_store *s)
 {
@@ -138,8 +138,7 @@ static void clean_one(struct vq_store *s, const char *name, void *cookie)
         *removed += unlinkat(s->dirfd, name, 0) == 0;
         return;
     }
-    if (!has_suffix(name, VQ_PAYLOAD_SUFFIX, &stem) ||
-        !vq_id_valid(name, stem))
+    if (!has_suffix(name, VQ_PAYLOAD_SUFFIX, &stem) || !vq_id_valid(name, stem))
         return;
     snprintf(rec, sizeof rec, "%.*s%s", (int)stem, name, VQ_RECORD_SUFFIX);
     if (faccessat(s->dirfd, rec, F_OK, AT_SYMLINK_NOFOLLOW) != 0 &&
@@ -215,12 +214,11 @@ int vq_open(const char *dir, bool create, struct vq_store **out, char *err,
     s->crash_at = crash_hook();
     *out = s;
     return 0;
-fail:
-    {
-        int e = errno;
-        vq_close(&s);
-        errno = e;
-    }
+fail : {
+    int e = errno;
+    vq_close(&s);
+    errno = e;
+}
     return -1;
 }
 
@@ -378,8 +376,7 @@ int vq_find(struct vq_store *store, const char *prefix, struct vq_record *rec,
     return ret;
 }
 
-int vq_delete(struct vq_store *store, const char *id, char *err,
-              size_t errlen)
+int vq_delete(struct vq_store *store, const char *id, char *err, size_t errlen)
 {
     char name[VQ_FILENAME_SIZE];
     /* The record goes first: without it the entry no longer exists, and a

@@ -46,9 +46,9 @@ const char *vq_dir(const struct vq_store *store);
  *         entry is left behind)
  */
 int vq_store_file(struct vq_store *store, const char *path,
-                  const struct stat *seen, const char *const *names,
-                  size_t n, enum vq_action action, char *id, size_t idlen,
-                  char *err, size_t errlen);
+                  const struct stat *seen, const char *const *names, size_t n,
+                  enum vq_action action, char *id, size_t idlen, char *err,
+                  size_t errlen);
 
 /**
  * The committed entries, oldest first.
@@ -79,7 +79,6 @@ int vq_restore(struct vq_store *store, const struct vq_record *rec,
                const char *to, bool force, char *err, size_t errlen);
 
 /** Delete an entry: its record first (the commit point), then payload. */
-int vq_delete(struct vq_store *store, const char *id, char *err,
-              size_t errlen);
+int vq_delete(struct vq_store *store, const char *id, char *err, size_t errlen);
 
 #endif
