@@ -329,7 +329,8 @@ int vq_list(struct vq_store *store, struct vq_record **recs, size_t *n,
             fprintf(stderr, "vigil: skipping entry %s: %s\n", l.ids[i], why);
     }
     free(l.ids);
-    qsort(v, k, sizeof *v, cmp_rec);
+    if (k)
+        qsort(v, k, sizeof *v, cmp_rec);
     *recs = v, *n = k;
     return 0;
 }
