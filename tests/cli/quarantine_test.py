@@ -492,6 +492,21 @@ def case_user_store(env):
     p = vigil("quarantine", "--dir", store, "list", check=2)
     if "owned by uid 65534" not in p.stderr:
         fail("root accepted a store owned by nobody: %s" % p.stderr)
+    # A file nobody can read but not unlink: the move fails as a whole,
+    # leaving the original and no entry.
+    ro = os.path.join(env.root, "ro")
+    os.mkdir(ro, 0o755)
+    r = os.path.join(ro, "r.com")
+    with open(r, "wb") as f:
+        f.write(EICAR + b" ro")
+    os.chmod(r, 0o644)
+    p = as_nobody(["scan", "--no-summary", "--move=" + store, *env.db(), r],
+                  e)
+    if "cannot remove the original" not in p.stderr or \
+            not os.path.exists(r):
+        fail("unremovable original: %s" % p.stderr)
+    if len(records(store)) != 1 or len(os.listdir(store)) != 2:
+        fail("failed move left an entry: %s" % os.listdir(store))
     i = as_nobody(["quarantine", "list"], e).stdout.split()[0]
     p = as_nobody(["quarantine", "restore", i], e)
     if p.returncode != 0 or os.stat(a).st_uid != 65534:
