@@ -5,6 +5,7 @@
 # test: vigil is killed with SIGKILL at many points of --move and every
 # file must then be in place or in quarantine with an intact record.
 # Usage: quarantine_test.py VIGIL CASE
+import fcntl
 import hashlib
 import json
 import os
@@ -392,6 +393,14 @@ def case_cleanup(env):
     for n in junk:
         with open(os.path.join(env.store, n), "w") as f:
             f.write("half")
+    # While another vigil has the store open (its shared lock), the files
+    # may be its work in progress: left alone.
+    fd = os.open(env.store, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    env.q("list", check=0)
+    os.close(fd)
+    if not all(os.path.exists(os.path.join(env.store, n)) for n in junk):
+        fail("cleaned up under another vigil's feet")
     env.q("list", check=0)
     left = [n for n in junk if os.path.exists(os.path.join(env.store, n))]
     if left:

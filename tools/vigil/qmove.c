@@ -232,8 +232,12 @@ static int commit(struct move *m)
     m->tmp_payload[0] = '\0';
     vq_crash_point(m->s);
     vq_filename(name, m->rec.id, VQ_RECORD_SUFFIX, 0);
-    if (vq_rename_new(m->s->dirfd, m->tmp_record, m->s->dirfd, name) != 0)
-        return fail(m, "rename record", errno);
+    if (vq_rename_new(m->s->dirfd, m->tmp_record, m->s->dirfd, name) != 0) {
+        int e = errno;
+        vq_filename(name, m->rec.id, VQ_PAYLOAD_SUFFIX, 0);
+        unlinkat(m->s->dirfd, name, 0); /* no entry without its record */
+        return fail(m, "rename record", e);
+    }
     m->tmp_record[0] = '\0';
     vq_crash_point(m->s);
     if (vq_fsync_fd(m->s->dirfd) != 0)
