@@ -201,6 +201,29 @@ static void record_roundtrip(void **state)
     free(text);
 }
 
+/* Whatever names the scanner reports, the record written can be read. */
+static void record_long_and_empty_names(void **state)
+{
+    char big[2000], empty[] = "";
+    char *names3[] = {big, empty, "Ok.Name"};
+    struct vq_record r = {.path = "/f", .names = names3, .n_names = 3};
+    struct vq_record p;
+    char err[128], *text;
+    (void)state;
+    memset(big, '%', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    memcpy(r.id, "0123456789abcdef", VQ_ID_SIZE);
+    text = vq_record_format(&r);
+    assert_non_null(text);
+    assert_int_equal(vq_record_parse(text, strlen(text), &p, err, sizeof err),
+                     0);
+    assert_int_equal(p.n_names, 2);
+    assert_int_equal(strlen(p.names[0]), VQ_DETECTION_MAX - 1);
+    assert_string_equal(p.names[1], "Ok.Name");
+    vq_record_clear(&p);
+    free(text);
+}
+
 int vigil_run_suite(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +231,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(refuses_symlink),
         cmocka_unit_test(threads_store_concurrently),
         cmocka_unit_test(record_roundtrip),
+        cmocka_unit_test(record_long_and_empty_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

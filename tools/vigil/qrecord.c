@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,12 @@ static int put(struct vigil_buf *b, const char *s)
     return vigil_buf_append(b, s, strlen(s));
 }
 
-/* Bytes that would break a line or the escaping are written as %XX. */
-static int put_escaped(struct vigil_buf *b, const char *s)
+/* Bytes that would break a line or the escaping are written as %XX; at
+ * most @p max bytes of @p s. */
+static int put_escaped(struct vigil_buf *b, const char *s, size_t max)
 {
     int ret = 0;
-    for (; *s && !ret; s++) {
+    for (; *s && max && !ret; s++, max--) {
         unsigned char c = (unsigned char)*s;
         if (c < 0x20 || c == 0x7f || c == '%') {
             char esc[4];
@@ -59,9 +61,16 @@ static int put_escaped(struct vigil_buf *b, const char *s)
     return ret;
 }
 
+static int put_kv_max(struct vigil_buf *b, const char *key, const char *val,
+                      size_t max)
+{
+    return put(b, key) || put(b, "=") || put_escaped(b, val, max) ||
+           put(b, "\n");
+}
+
 static int put_kv(struct vigil_buf *b, const char *key, const char *val)
 {
-    return put(b, key) || put(b, "=") || put_escaped(b, val) || put(b, "\n");
+    return put_kv_max(b, key, val, SIZE_MAX);
 }
 
 static int put_num(struct vigil_buf *b, const char *key, const char *fmt, ...)
@@ -108,7 +117,8 @@ static int put_fields(struct vigil_buf *b, const struct vq_record *r)
         put_hex(b, "key", r->key, VQ_KEY_LEN) ||
         put_hex(b, "iv", r->iv, VQ_IV_LEN);
     for (size_t i = 0; i < r->n_names && !ret; i++)
-        ret = put_kv(b, "name", r->names[i]);
+        if (r->names[i][0]) /* a name too long is cut, not refused */
+            ret = put_kv_max(b, "name", r->names[i], VQ_DETECTION_MAX - 1);
     return ret;
 }
 
@@ -248,12 +258,11 @@ static int add_name(struct vq_record *r, struct vigil_str v)
 {
     char **nv;
     char *s;
-    if (r->n_names >= VQ_MAX_NAMES || v.len == 0 || v.len >= VQ_NAME_MAX)
+    if (r->n_names >= VQ_MAX_NAMES || v.len == 0 ||
+        v.len >= 3 * VQ_DETECTION_MAX || !(s = unescape(v)))
         return -1;
-    if (!(s = unescape(v)))
-        return -1;
-    nv = realloc(r->names, (r->n_names + 1) * sizeof *nv);
-    if (!nv) {
+    if (strlen(s) >= VQ_DETECTION_MAX ||
+        !(nv = realloc(r->names, (r->n_names + 1) * sizeof *nv))) {
         free(s);
         return -1;
     }

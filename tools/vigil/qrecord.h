@@ -12,9 +12,11 @@
 #define VQ_KEY_LEN 32 /* AES-256 key */
 #define VQ_IV_LEN 16
 #define VQ_SHA256_LEN 32
-#define VQ_NAME_MAX 256 /* user, group, host names */
-#define VQ_MAX_NAMES 64 /* detection names kept per entry */
-#define VQ_RECORD_MAX (64 * 1024)
+#define VQ_NAME_MAX 256      /* user, group, host names */
+#define VQ_MAX_NAMES 32      /* detection names kept per entry */
+#define VQ_DETECTION_MAX 512 /* bytes kept of one (NUL included) */
+/* fits PATH_MAX and every name at 3 bytes each (%XX) with room */
+#define VQ_RECORD_MAX (128 * 1024)
 
 struct vq_time {
     int64_t sec;
