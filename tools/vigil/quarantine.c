@@ -183,22 +183,25 @@ int vq_open(const char *dir, bool create, struct vq_store **out, char *err,
             size_t errlen)
 {
     struct vq_store *s = calloc(1, sizeof *s);
+    int e;
     *out = NULL;
+    if (s)
+        s->dirfd = -1;
     if (!s || !(s->dir = strdup(dir))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    s->dirfd = -1;
     if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
         snprintf(err, errlen, "cannot create: %s", strerror(errno));
         goto fail;
     }
     s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (s->dirfd < 0) {
-        int e = errno;
         struct stat st;
-        bool link = (e == ELOOP || e == ENOTDIR) && lstat(dir, &st) == 0 &&
-                    S_ISLNK(st.st_mode);
+        bool link;
+        e = errno;
+        link = (e == ELOOP || e == ENOTDIR) && lstat(dir, &st) == 0 &&
+               S_ISLNK(st.st_mode);
         snprintf(err, errlen, "%s",
                  link ? "unsafe: a symbolic link" : strerror(e));
         errno = e;
@@ -214,11 +217,10 @@ int vq_open(const char *dir, bool create, struct vq_store **out, char *err,
     s->crash_at = crash_hook();
     *out = s;
     return 0;
-fail : {
-    int e = errno;
+fail:
+    e = errno; /* callers test ENOENT */
     vq_close(&s);
     errno = e;
-}
     return -1;
 }
 
