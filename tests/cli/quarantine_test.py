@@ -522,6 +522,27 @@ def case_user_store(env):
         fail("restore as nobody: %s" % p.stderr)
 
 
+def case_usage(env):
+    os.mkdir(env.store, 0o700)
+    for args, why in ((["quarantine"], "wrong arguments|Usage"),
+                      (["quarantine", "frob"], "unknown quarantine command"),
+                      (["quarantine", "--dir", env.store, "show"],
+                       "wrong arguments"),
+                      (["quarantine", "--dir", env.store, "list", "--to",
+                        "/x"], "--to and --force go with restore"),
+                      (["quarantine", "--dir", env.store, "purge",
+                        "--older-than", "x"], "number of days"),
+                      (["quarantine", "--dir", env.store, "restore", "ab"],
+                       "not an entry id")):
+        p = vigil(*args, check=2)
+        if not re.search(why, p.stderr):
+            fail("%s: %r" % (args, p.stderr))
+    if "restore ID" not in vigil("quarantine", "--help", check=0).stdout:
+        fail("no help")
+    if "quarantine list" not in vigil("help", check=0).stdout:
+        fail("vigil help does not name quarantine")
+
+
 def run_killed_at(env, n):
     e = dict(os.environ, VIGIL_QUARANTINE_CRASH_AT=str(n))
     return vigil("scan", "-r", "--no-summary", "--move=" + env.store,
