@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "act.h"
 #include "cli.h"
 #include "quarantine.h"
 
@@ -38,31 +39,43 @@ static void act_remove(struct scan_run *run, const char *path)
     }
 }
 
+/* clamscan prints "PATH: moved to 'DEST'"; the entry id is what
+ * `vigil quarantine show|restore` takes, so the line names both. */
 static void act_quarantine(struct scan_run *run, const char *path,
+                           const struct stat *seen,
                            const struct vigil_result *res)
 {
-    char id[256], err[512];
+    char id[VQ_ID_SIZE], err[512];
     bool move = run->opts->action == ACT_MOVE;
-    if (vq_store_file(run->quarantine, path, res->names, res->n_names,
+    const char *one[1] = {res->sig_name};
+    const char *const *names = res->n_names ? res->names : one;
+    size_t n = res->n_names ? res->n_names : (res->sig_name ? 1 : 0);
+    if (vq_store_file(run->quarantine, path, seen, names, n,
                       move ? VQ_MOVE : VQ_COPY, id, sizeof id, err,
                       sizeof err) == 0) {
-        printf("%s: %s to quarantine as %s\n", path,
-               move ? "moved" : "copied", id);
+        printf("%s: %s to quarantine '%s' as %s\n", path,
+               move ? "moved" : "copied", vq_dir(run->quarantine), id);
     } else {
         run->totals.errors++;
-        fprintf(stderr, "ERROR: Can't %s file %s: %s\n",
-                move ? "move" : "copy", path, err);
+        fprintf(stderr, "ERROR: Can't %s file %s: %s\n", move ? "move" : "copy",
+                path, err);
     }
 }
 
-void act_on_found(struct scan_run *run, const char *path,
-                  const struct vigil_result *res)
+void act_on_found_seen(struct scan_run *run, const char *path,
+                       const struct stat *seen, const struct vigil_result *res)
 {
     switch (run->opts->action) {
     case ACT_NONE: break;
     case ACT_REMOVE: act_remove(run, path); break;
     case ACT_MOVE:
-    case ACT_COPY: act_quarantine(run, path, res); break;
+    case ACT_COPY: act_quarantine(run, path, seen, res); break;
     }
     fflush(stdout);
+}
+
+void act_on_found(struct scan_run *run, const char *path,
+                  const struct vigil_result *res)
+{
+    act_on_found_seen(run, path, NULL, res);
 }

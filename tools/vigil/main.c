@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_quarantine.h"
 
 static void usage(FILE *out)
 {
@@ -14,6 +15,8 @@ static void usage(FILE *out)
             "  scan [OPTIONS] PATH...   scan files and directories\n"
             "  db verify|info|patch     check, inspect and patch .cvd .cld\n"
             "                           .cud and .cdiff databases\n"
+            "  quarantine list|show|restore|delete|purge\n"
+            "                           manage quarantined files\n"
             "  version                  print the version\n"
             "  help                     show this help\n"
             "\n"
@@ -30,6 +33,8 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1);
     if (strcmp(argv[1], "db") == 0)
         return cmd_db(argc - 1, argv + 1);
+    if (strcmp(argv[1], "quarantine") == 0)
+        return cmd_quarantine(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0 ||
         strcmp(argv[1], "-V") == 0) {
         printf("vigil %s (ClamAV functionality level %d)\n", vigil_version(),
