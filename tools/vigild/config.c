@@ -54,6 +54,7 @@ static const struct opt g_opts[] = {
     O("IdleTimeout", OPT_UINT, idle_timeout, 86400),
     O("SelfCheck", OPT_UINT, self_check, 86400 * 7),
     O("DatabaseDirectory", OPT_STR, database_dir, 0),
+    O("CacheDirectory", OPT_STR, cache_dir, 0),
     O("LogFile", OPT_STR, log_file, 0),
     O("LogSyslog", OPT_BOOL, log_syslog, 0),
     O("LogFacility", OPT_FACILITY, log_facility, 0),

@@ -30,6 +30,7 @@ struct vgd_config {
     unsigned idle_timeout;      /* IdleTimeout, 30 s */
     unsigned self_check;        /* SelfCheck, 600 s; 0 disables */
     char *database_dir;         /* DatabaseDirectory; NULL: search */
+    char *cache_dir;            /* CacheDirectory (vigil's own option) */
     char *log_file;             /* LogFile */
     bool log_syslog;            /* LogSyslog */
     int log_facility;           /* LogFacility, LOG_LOCAL6 */

@@ -271,6 +271,33 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The compiled-database cache: CacheDirectory, else /var/cache/vigild
+ * when started as root (made 0700 and given to the daemon user, since
+ * the library only uses a cache that is the process's own), else the
+ * library's per-user default. */
+static int prepare_cache_dir(struct vgd_daemon *d, const struct vgd_identity *id)
+{
+    const char *dir = d->cfg.cache_dir;
+    struct stat st;
+    if (!dir && geteuid() != 0)
+        return 0;
+    if (!dir && !(dir = d->cfg.cache_dir = strdup("/var/cache/vigild")))
+        return -1;
+    if (geteuid() != 0)
+        return 0;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        vgd_log(VGD_WARN, "CacheDirectory %s: %s (databases are compiled "
+                "in memory at every load)", dir, strerror(errno));
+        return 0;
+    }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        (id->drop && chown(dir, id->uid, id->gid) != 0) ||
+        chmod(dir, 0700) != 0)
+        vgd_log(VGD_WARN, "CacheDirectory %s: cannot give it to the daemon "
+                "user: %s", dir, strerror(errno));
+    return 0;
+}
+
 /* Root's part: log, sockets, pid file; then become the daemon user. */
 static int privileged_setup(struct vgd_daemon *d)
 {
@@ -283,6 +310,8 @@ static int privileged_setup(struct vgd_daemon *d)
         return -1;
     }
     if (d->cfg.pid_file && write_pid(d->cfg.pid_file))
+        return -1;
+    if (prepare_cache_dir(d, &id) != 0)
         return -1;
     if (id.drop)
         vgd_log_chown(id.uid, id.gid);
@@ -313,7 +342,7 @@ static int serve(struct vgd_daemon *d)
                   : getenv("TMPDIR") ? getenv("TMPDIR")
                                      : "/tmp";
     note_proc(d);
-    if (vgd_engines_init(&d->engines, db,
+    if (vgd_engines_init(&d->engines, db, d->cfg.cache_dir,
                          d->cfg.debug ? VIGIL_LOG_DEBUG : VIGIL_LOG_WARN))
         return 1;
     if (start_threads(d, &s, &sig_th) != 0)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // reload.c: builds a new engine off the serving path and swaps it in.
 //
-// Today an engine is built by parsing the signature files into the heap,
-// so while a reload runs the old and the new engine both live: peak memory
-// is about twice one engine (as clamd's). When compiled databases land,
-// build_engine() becomes "map the compiled file": the swap, the
-// references held by scans in flight and the release of the old mapping at
-// its last user stay as they are.
+// An engine is the database directory's compiled file, mapped
+// (docs/internals/COMPILED-DB.md): a child process compiles it into the
+// cache when the sources changed, so the daemon never holds a second set
+// of uncompiled tables; during a swap the old and the new mapping both
+// live, but only the pages scans touch count. Scans in flight keep their
+// reference; the old mapping goes at its last user.
 #include "reload.h"
 
 #include <dirent.h>
@@ -29,20 +29,22 @@ static double seconds_since(int64_t t0_us)
     return (double)(vgd_now_us() - t0_us) / 1e6;
 }
 
-/* The one place that turns the database directory into an engine. */
-static int build_engine(const char *dbdir, enum vigil_log_level level,
-                        struct vigil_engine **out)
+/* The one place that turns the database directory into an engine: the
+ * compiled file for it, from the cache (compiled in a child process when
+ * missing, so the daemon never holds uncompiled tables), mapped. */
+static int build_engine(const struct vgd_engines *e, struct vigil_engine **out)
 {
-    struct vigil_settings set = {vgd_log_lib, NULL, level, false};
+    struct vigil_settings set = {vgd_log_lib, NULL, e->lib_level, false};
     struct vigil_engine *eng = NULL;
+    const char *dbdir = e->dbdir;
     int64_t t0 = vgd_now_us();
     int ret = vigil_engine_new(&eng, &set);
-    if (ret == VIGIL_OK && (ret = vigil_engine_load_db(eng, dbdir, NULL)))
+    if (ret == VIGIL_OK &&
+        (ret = vigil_engine_load_cached(eng, &dbdir, 1, e->cache_dir,
+                                        VIGIL_LOAD_COMPILE_IN_CHILD)))
         vgd_log(VGD_ERROR, "cannot load %s: %s", dbdir,
                 *vigil_engine_last_error(eng) ? vigil_engine_last_error(eng)
                                               : vigil_strerror(ret));
-    if (ret == VIGIL_OK && (ret = vigil_engine_compile(eng)))
-        vgd_log(VGD_ERROR, "cannot compile %s: %s", dbdir, vigil_strerror(ret));
     if (ret != VIGIL_OK) {
         vigil_engine_unref(&eng);
         return -1;
@@ -100,23 +102,25 @@ static void make_version(const char *dbdir, char *out, size_t n)
 }
 
 int vgd_engines_init(struct vgd_engines *e, const char *dbdir,
-                     enum vigil_log_level lib_level)
+                     const char *cache_dir, enum vigil_log_level lib_level)
 {
     memset(e, 0, sizeof *e);
     pthread_mutex_init(&e->mu, NULL);
     atomic_init(&e->gen, 1);
     e->lib_level = lib_level;
-    if (!(e->dbdir = strdup(dbdir)))
+    if (!(e->dbdir = strdup(dbdir)) ||
+        (cache_dir && !(e->cache_dir = strdup(cache_dir))))
         return -1;
     make_version(dbdir, e->version, sizeof e->version);
-    return build_engine(dbdir, lib_level, &e->cur);
+    return build_engine(e, &e->cur);
 }
 
 void vgd_engines_free(struct vgd_engines *e)
 {
     vigil_engine_unref(&e->cur);
     free(e->dbdir);
-    e->dbdir = NULL;
+    free(e->cache_dir);
+    e->dbdir = e->cache_dir = NULL;
     pthread_mutex_destroy(&e->mu);
 }
 
@@ -201,7 +205,7 @@ static void do_reload(struct vgd_reloader *r)
     uint64_t stamp = dir_stamp(e->dbdir);
     int64_t t0 = vgd_now_us();
     vgd_log(VGD_INFO, "reloading the database from %s", e->dbdir);
-    if (build_engine(e->dbdir, e->lib_level, &eng) != 0) {
+    if (build_engine(e, &eng) != 0) {
         vgd_log(VGD_ERROR, "database reload failed, keeping the previous "
                            "instance");
         r->stamp = stamp; /* retry when the directory changes again */

@@ -26,12 +26,14 @@ struct vgd_engines {
     atomic_uint_fast64_t gen;
     char version[96]; /* the VERSION reply, without terminator */
     char *dbdir;
+    char *cache_dir; /* compiled-database cache; NULL: the library's */
     enum vigil_log_level lib_level; /* the library's log threshold */
 };
 
-/** Load the first engine from @p dbdir. @return 0, or -1 (logged). */
+/** Load the first engine from @p dbdir through the compiled-database
+ *  cache @p cache_dir. @return 0, or -1 (logged). */
 int vgd_engines_init(struct vgd_engines *e, const char *dbdir,
-                     enum vigil_log_level lib_level);
+                     const char *cache_dir, enum vigil_log_level lib_level);
 void vgd_engines_free(struct vgd_engines *e);
 
 /** A new reference to the engine in service; *@p gen its generation. */
