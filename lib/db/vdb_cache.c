@@ -38,6 +38,7 @@ struct src_file {
 struct src_list {
     struct src_file *v;
     size_t n, cap;
+    uint64_t *shape; /* per source: files it gave, high bit set for a dir */
 };
 
 static void src_free(struct src_list *l)
@@ -45,6 +46,7 @@ static void src_free(struct src_list *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].path);
     free(l->v);
+    free(l->shape);
 }
 
 static int src_push(struct src_list *l, char *path, const struct stat *st)
@@ -98,8 +100,11 @@ static int src_add_dir(struct src_list *l, const char *dir)
 
 static int src_collect(struct src_list *l, const char *const *paths, size_t n)
 {
+    if (!(l->shape = calloc(n ? n : 1, sizeof *l->shape)))
+        return VIGIL_E_NOMEM;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
+        size_t before = l->n;
         int ret;
         char *p;
         if (stat(paths[i], &st) != 0)
@@ -113,6 +118,7 @@ static int src_collect(struct src_list *l, const char *const *paths, size_t n)
         }
         if (ret != VIGIL_OK)
             return ret;
+        l->shape[i] = (l->n - before) | (S_ISDIR(st.st_mode) ? 1ull << 63 : 0);
     }
     return VIGIL_OK;
 }
@@ -125,7 +131,11 @@ static void hex(const uint8_t *d, char out[KEY_HEX])
         snprintf(out + 2 * i, 3, "%02x", d[i]);
 }
 
-static EVP_MD_CTX *key_start(const char *const *paths, size_t n, bool pua)
+/* Both keys start with the build and the shape of the source list: how
+ * many sources, each a file or a directory of how many files (a directory
+ * loads its files in its own order, so the shape matters, not the path
+ * strings: the same databases at another path share a compiled file). */
+static EVP_MD_CTX *key_start(const struct src_list *l, size_t n, bool pua)
 {
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     uint8_t layout[32];
@@ -136,9 +146,9 @@ static EVP_MD_CTX *key_start(const char *const *paths, size_t n, bool pua)
     }
     EVP_DigestUpdate(c, layout, sizeof layout);
     EVP_DigestUpdate(c, &pua, sizeof pua);
-    /* The paths as given: -d a -d b and -d b -d a load differently. */
+    EVP_DigestUpdate(c, &n, sizeof n);
     for (size_t i = 0; i < n; i++)
-        EVP_DigestUpdate(c, paths[i], strlen(paths[i]) + 1);
+        EVP_DigestUpdate(c, &l->shape[i], sizeof l->shape[i]);
     return c;
 }
 
@@ -162,10 +172,10 @@ static bool recently_changed(const struct src_list *l)
     return false;
 }
 
-static int stat_key(const struct src_list *l, const char *const *paths,
-                    size_t n, bool pua, uint8_t key[32])
+static int stat_key(const struct src_list *l, size_t n, bool pua,
+                    uint8_t key[32])
 {
-    EVP_MD_CTX *c = key_start(paths, n, pua);
+    EVP_MD_CTX *c = key_start(l, n, pua);
     if (!c)
         return VIGIL_E_NOMEM;
     for (size_t i = 0; i < l->n; i++) {
@@ -195,10 +205,10 @@ static int hash_file(EVP_MD_CTX *c, const char *path)
     return got == 0 ? VIGIL_OK : VIGIL_E_IO;
 }
 
-static int content_key(const struct src_list *l, const char *const *paths,
-                       size_t n, bool pua, uint8_t key[32])
+static int content_key(const struct src_list *l, size_t n, bool pua,
+                       uint8_t key[32])
 {
-    EVP_MD_CTX *c = key_start(paths, n, pua);
+    EVP_MD_CTX *c = key_start(l, n, pua);
     if (!c)
         return VIGIL_E_NOMEM;
     for (size_t i = 0; i < l->n; i++) {
@@ -407,7 +417,7 @@ static int load_via_cache(struct vigil_engine *eng, const char *const *paths,
     bool by_stat;
     int ret = src_collect(&l, paths, n);
     if (ret == VIGIL_OK)
-        ret = stat_key(&l, paths, n, eng->load_pua, skey);
+        ret = stat_key(&l, n, eng->load_pua, skey);
     if (ret != VIGIL_OK)
         goto out;
     by_stat = !recently_changed(&l);
@@ -415,7 +425,7 @@ static int load_via_cache(struct vigil_engine *eng, const char *const *paths,
     snprintf(spath, sizeof spath, "%s/s-%s", dir, sh);
     if (by_stat && (ret = try_map(eng, spath)) == VIGIL_OK)
         goto out;
-    if ((ret = content_key(&l, paths, n, eng->load_pua, ckey)) != VIGIL_OK)
+    if ((ret = content_key(&l, n, eng->load_pua, ckey)) != VIGIL_OK)
         goto out;
     hex(ckey, ch);
     snprintf(cname, sizeof cname, "c-%s.vdb", ch);
