@@ -52,6 +52,8 @@ struct scan_run {
 int cmd_scan(int argc, char **argv);
 /* cmd_db.c: `vigil db verify|info|patch`. */
 int cmd_db(int argc, char **argv);
+/* cmd_update.c: `vigil update` (update_*.c). */
+int cmd_update(int argc, char **argv);
 
 /* walk.c: scan one command-line path (file or directory). */
 void walk_path(struct scan_run *run, const char *path);

@@ -14,6 +14,8 @@ static void usage(FILE *out)
             "  scan [OPTIONS] PATH...   scan files and directories\n"
             "  db verify|info|patch     check, inspect and patch .cvd .cld\n"
             "                           .cud and .cdiff databases\n"
+            "  update [OPTIONS]         fetch, verify and install signature\n"
+            "                           updates (--status, --rollback)\n"
             "  version                  print the version\n"
             "  help                     show this help\n"
             "\n"
@@ -30,6 +32,8 @@ int main(int argc, char **argv)
         return cmd_scan(argc - 1, argv + 1);
     if (strcmp(argv[1], "db") == 0)
         return cmd_db(argc - 1, argv + 1);
+    if (strcmp(argv[1], "update") == 0)
+        return cmd_update(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0 ||
         strcmp(argv[1], "-V") == 0) {
         printf("vigil %s (ClamAV functionality level %d)\n", vigil_version(),
