@@ -445,19 +445,22 @@ int upd_rollback(const struct upd_conf *c)
 {
     char cur[256], prev[256], why[1024] = "";
     char *pdir = upd_path(c->db_dir, "previous");
-    int fd = upd_lock(c->db_dir), ret = VIGIL_E_STATE;
+    int fd = -1, ret = VIGIL_E_STATE;
     size_t nsigs = 0;
     bool saved;
 
     read_link(c->db_dir, "current", cur, sizeof cur);
     read_link(c->db_dir, "previous", prev, sizeof prev);
-    if (fd < 0 || !pdir)
-        goto out;
     if (!prev[0] || !cur[0]) {
         upd_err("%s: no previous version is kept: nothing to roll back to",
                 c->db_dir);
         goto out;
     }
+    if (!pdir || (fd = upd_lock(c->db_dir)) < 0)
+        goto out;
+    /* read again under the lock: an update may have just switched */
+    read_link(c->db_dir, "current", cur, sizeof cur);
+    read_link(c->db_dir, "previous", prev, sizeof prev);
     ret =
         upd_test_load(pdir, NULL, c->verbose, &nsigs, &saved, why, sizeof why);
     if (ret != VIGIL_OK) {

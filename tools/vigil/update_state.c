@@ -117,8 +117,12 @@ const char *upd_state_get(const struct upd_state *st, const char *key)
 uint64_t upd_state_get_u64(const struct upd_state *st, const char *key)
 {
     const char *v = upd_state_get(st, key);
+    const char *sp = v ? strchr(v, ' ') : NULL;
     uint64_t out = 0;
-    if (!v || vigil_str_to_u64(vigil_str_cstr(v), UINT64_MAX, &out))
+    /* the first word: "cooldown:URL" values are "UNTIL HTTPCODE" */
+    if (!v ||
+        vigil_str_to_u64(vigil_str_make(v, sp ? (size_t)(sp - v) : strlen(v)),
+                         UINT64_MAX, &out))
         return 0;
     return out;
 }
