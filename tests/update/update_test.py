@@ -482,6 +482,25 @@ def case_feed_tampered(e):
     check(not e.files(), "something was installed")
 
 
+def case_feed_key_rotation(e):
+    old, d = feed_setup(e)  # old key trusted
+    new, new_pub = keygen(e, "new")
+    publish(e, d, old, "-k", new)  # signed by both during the rotation
+    serve_feed(e, d)
+    feed_update(e)
+    check(feed_version(e) == 1, "dual-signed manifest refused")
+    os.rename(new_pub, os.path.join(e.keys, "new.pub"))
+    os.remove(os.path.join(e.keys, "feed.pub"))  # old key retired
+    publish(e, d, new)
+    serve_feed(e, d)
+    feed_update(e)
+    check(feed_version(e) == 2, "new key refused")
+    publish(e, d, old)
+    serve_feed(e, d)
+    feed_update(e, expect=2)
+    check(feed_version(e) == 2, "retired key still accepted")
+
+
 def case_feed_offline(e):
     key, d = feed_setup(e)
     publish(e, d, key)

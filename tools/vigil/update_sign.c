@@ -196,7 +196,9 @@ static int db_keygen(int argc, char **argv)
 }
 
 struct sign_opts {
-    const char *key, *out, *dir;
+    const char *keys[UPD_MAX_SIGS]; /* -k, repeatable: key rotation */
+    size_t nkeys;
+    const char *out, *dir;
     uint64_t version, created, expires, valid_days;
     char *const *files;
     size_t nfiles;
@@ -238,7 +240,8 @@ static int list_files(const struct sign_opts *o, struct vigil_buf *text)
     return 0;
 }
 
-static int sign_text(const char *keypath, struct vigil_buf *text)
+/* Sign the first @p body bytes of @p text; append the signature line. */
+static int sign_text(const char *keypath, struct vigil_buf *text, size_t body)
 {
     EVP_PKEY *k = load_key(keypath, true);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -247,7 +250,7 @@ static int sign_text(const char *keypath, struct vigil_buf *text)
     char sighex[129], idhex[17], line[200];
     int ok = k && ctx && !key_id(k, id) &&
              EVP_DigestSignInit(ctx, NULL, NULL, NULL, k) == 1 &&
-             EVP_DigestSign(ctx, sig, &slen, text->data, text->len) == 1 &&
+             EVP_DigestSign(ctx, sig, &slen, text->data, body) == 1 &&
              slen == 64;
 
     EVP_MD_CTX_free(ctx);
@@ -278,7 +281,11 @@ static int build_manifest(const struct sign_opts *o, struct vigil_buf *text)
              (unsigned long long)expires);
     if (append_str(text, head) || list_files(o, text))
         return -1;
-    return sign_text(o->key, text);
+    size_t body = text->len;
+    for (size_t i = 0; i < o->nkeys; i++)
+        if (sign_text(o->keys[i], text, body))
+            return -1;
+    return 0;
 }
 
 static int write_out(const char *path, const struct vigil_buf *b)
@@ -321,7 +328,12 @@ static int sign_parse(int argc, char **argv, struct sign_opts *o)
     o->valid_days = 30;
     while ((ch = getopt_long(argc, argv, "k:o:", lo, NULL)) != -1) {
         switch (ch) {
-        case 'k': o->key = optarg; break;
+        case 'k':
+            if (o->nkeys == UPD_MAX_SIGS)
+                err = 1;
+            else
+                o->keys[o->nkeys++] = optarg;
+            break;
         case 'o': o->out = optarg; break;
         case 'V': err |= num(optarg, &o->version) || !o->version; break;
         case 'd': err |= num(optarg, &o->valid_days) || !o->valid_days; break;
@@ -332,7 +344,7 @@ static int sign_parse(int argc, char **argv, struct sign_opts *o)
     }
     o->files = argv + optind;
     o->nfiles = (size_t)(argc - optind);
-    return err || !o->key ? -1 : 0;
+    return err || !o->nkeys ? -1 : 0;
 }
 
 static int run_sign(const struct sign_opts *o, const char *out)
