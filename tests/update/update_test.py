@@ -358,6 +358,36 @@ def case_notify(e):
     e.expect_db(4, True)
 
 
+def case_vigild_reload(e):
+    """A real vigild on DB-DIR/current picks up the update by itself."""
+    vigild = os.environ.get("VIGILD")
+    if not vigild:
+        print("skipped: VIGILD not set")
+        raise SystemExit(SKIP)
+    sys.path.insert(0, os.path.join(HERE, "../daemon"))
+    import daemon_util as du
+    e.install_v1()
+    os.chmod(e.tmp, 0o755)
+    d = du.Daemon("vigild", vigild, e.tmp, os.path.join(e.root, "current"))
+    d.start()
+    try:
+        check(du.exchange(d.sock, [du.instream(EICAR)]) == b"stream: OK\0",
+              "EICAR found before the update")
+        e.serve(3, cdiffs=(2, 3))
+        e.update("--notify-socket", d.sock)
+        check("reload requested" in e.last.stdout, "no reload sent")
+        want = b"stream: Eicar-Test-Signature FOUND\0"
+        end = time.time() + 30
+        while time.time() < end:
+            got = du.exchange(d.sock, [du.instream(EICAR)])
+            if got == want:
+                break
+            time.sleep(0.2)
+        check(got == want, f"vigild still answers {got!r}")
+    finally:
+        d.stop()
+
+
 # ------------------------------------------------------------ vigil feed
 
 FEED_HDB = f"{EICAR_MD5}:68:Vigil.Test.EICAR\n"
