@@ -198,6 +198,29 @@ def case_cooldown_429(e):
         other.close()
 
 
+def case_failover(e):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    s.close()  # nothing listens there: connection refused
+    e.serve(3)
+    e.update(mirrors=[dead, e.mirror.url])
+    check("trying the next mirror" in e.last.stdout, "no fail-over said")
+    e.expect_db(3, True)
+    e.update(mirrors=[dead], expect=2)
+    e.expect_db(3, True)
+
+
+def case_mirror_older(e):
+    """A mirror that offers an older database never downgrades."""
+    e.serve(3)
+    e.update()
+    e.serve(1)
+    e.update()
+    check("older" in e.last.stdout, "older version not noticed")
+    e.expect_db(3, True, "test.cvd")
+
+
 def case_forbidden_403(e):
     e.install_v1()
     e.mirror.status = 403
