@@ -9,16 +9,17 @@
 #include "update.h"
 
 #define HEAD "vigil-feed-manifest 1\nversion 7\ncreated 100\nexpires 200\n"
-#define FILE1 "file vigil.hdb 68 " \
+#define FILE1                                                                  \
+    "file vigil.hdb 68 "                                                       \
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n"
-#define SIG "signature ed25519 0123456789abcdef " \
-    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" \
+#define SIG                                                                    \
+    "signature ed25519 0123456789abcdef "                                      \
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"         \
     "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\n"
 
 static int parse(const char *text, struct upd_manifest *m, char *why)
 {
-    return upd_manifest_parse((const uint8_t *)text, strlen(text), m, why,
-                              200);
+    return upd_manifest_parse((const uint8_t *)text, strlen(text), m, why, 200);
 }
 
 /* Refused, and the reason contains @p words. */
@@ -76,8 +77,7 @@ static void refuses_lines_after_a_signature(void **state)
 static void refuses_missing_or_repeated_fields(void **state)
 {
     (void)state;
-    refused("vigil-feed-manifest 1\nversion 7\ncreated 100\n" SIG,
-            "required");
+    refused("vigil-feed-manifest 1\nversion 7\ncreated 100\n" SIG, "required");
     refused(HEAD "version 8\n" SIG, "twice");
     refused(HEAD "colour blue\n" SIG, "unknown keyword");
 }
@@ -85,21 +85,26 @@ static void refuses_missing_or_repeated_fields(void **state)
 static void refuses_bad_numbers(void **state)
 {
     (void)state;
-    refused("vigil-feed-manifest 1\nversion -7\ncreated 100\nexpires 200\n"
-            SIG, "not a number");
+    refused("vigil-feed-manifest 1\nversion -7\ncreated 100\nexpires 200\n" SIG,
+            "not a number");
     refused("vigil-feed-manifest 1\nversion 99999999999999999999\n"
-            "created 100\nexpires 200\n" SIG, "not a number");
-    refused("vigil-feed-manifest 1\nversion 1\ncreated 200\nexpires 200\n"
-            SIG, "expires before");
+            "created 100\nexpires 200\n" SIG,
+            "not a number");
+    refused("vigil-feed-manifest 1\nversion 1\ncreated 200\nexpires 200\n" SIG,
+            "expires before");
 }
 
 static void refuses_bad_file_lines(void **state)
 {
     (void)state;
-    refused(HEAD "file .hidden 1 " "00000000000000000000000000000000"
-            "00000000000000000000000000000000\n" SIG, "bad file name");
-    refused(HEAD "file ../etc/passwd 1 " "0000000000000000000000000000000"
-            "000000000000000000000000000000000\n" SIG, "bad file name");
+    refused(HEAD "file .hidden 1 "
+                 "00000000000000000000000000000000"
+                 "00000000000000000000000000000000\n" SIG,
+            "bad file name");
+    refused(HEAD "file ../etc/passwd 1 "
+                 "0000000000000000000000000000000"
+                 "000000000000000000000000000000000\n" SIG,
+            "bad file name");
     refused(HEAD FILE1 FILE1 SIG, "listed twice");
     refused(HEAD "file a.hdb 1 00ff\n" SIG, "bad SHA-256");
     refused(HEAD "file a.hdb 1\n" SIG, "NAME SIZE SHA256");
