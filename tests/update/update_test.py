@@ -293,6 +293,16 @@ def case_offline_from(e):
         f.write(fresh("test-3.cvd"))
     e.update("--from", src)
     e.expect_db(3, True, "test.cld")
+    # cdiffs alone (no container): applied to the installed database.
+    only = os.path.join(e.tmp, "cdiffs")
+    os.makedirs(only)
+    for n in (4, 5):
+        with open(os.path.join(only, f"test-{n}.cdiff"), "wb") as f:
+            f.write(fresh(f"test-{n}.cdiff"))
+    e.update("--from", os.path.join(only, "test-4.cdiff"))
+    e.expect_db(5, True, "test.cld")
+    e.update("--rollback", mirrors=[])
+    e.expect_db(3, True, "test.cld")
     # One file: a tampered CVD is refused offline too.
     bad = os.path.join(e.tmp, "test.cvd")
     with open(bad, "wb") as f:

@@ -295,6 +295,25 @@ static enum outcome check(struct upd_run *r, struct upd_source *s,
     return TRY_WHOLE; /* "go on" */
 }
 
+/* --from a directory with cdiffs but no container: the newest version
+ * that a gapless chain from @p local reaches. */
+static uint32_t local_chain_end(struct upd_source *s, const char *name,
+                                uint32_t local)
+{
+    struct vigil_buf b;
+    uint32_t v = local;
+    vigil_buf_init(&b, UPD_MAX_FILE);
+    while (v - local < MAX_CHAIN) {
+        char f[96];
+        snprintf(f, sizeof f, "%s-%u.cdiff", name, v + 1);
+        if (upd_fetch(s, f, true, 0, &b) != UPD_GOT)
+            break;
+        v++;
+    }
+    vigil_buf_free(&b);
+    return v;
+}
+
 static enum outcome try_source(struct upd_run *r, struct upd_source *s,
                                const char *name)
 {
@@ -306,6 +325,9 @@ static enum outcome try_source(struct upd_run *r, struct upd_source *s,
     if (upd_local_db(r->stage->cur, name, &local, &stime, &lsigs, lfile))
         return TRY_FATAL;
     o = check(r, s, name, local ? stime : 0, file, &remote);
+    if (o == TRY_MISSING && s->local && local &&
+        (remote = local_chain_end(s, name, local)) > local)
+        return by_cdiffs(r, s, name, lfile, local, remote);
     if (o == TRY_DONE) {
         upd_say(r->conf, "%s: up to date (version %u, not modified)", name,
                 local);
