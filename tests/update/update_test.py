@@ -315,6 +315,41 @@ def case_offline_from(e):
     e.expect_db(4, True, "test.cvd")
 
 
+def write_tar(path, files):
+    import io
+    import tarfile
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        for n, b in files.items():
+            ti = tarfile.TarInfo(n)
+            ti.size = len(b)
+            t.addfile(ti, io.BytesIO(b))
+
+
+def case_offline_bundle(e):
+    """One .tar on removable media: ClamAV files and a signed feed."""
+    e.install_v1()
+    key, d = feed_setup(e)
+    publish(e, d, key)
+    files = {n: open(os.path.join(d, n), "rb").read() for n in os.listdir(d)}
+    files.update({"test.cvd": fresh("test-3.cvd"),
+                  "test-2.cdiff": fresh("test-2.cdiff"),
+                  "test-3.cdiff": fresh("test-3.cdiff")})
+    bundle = os.path.join(e.tmp, "update.tar")
+    write_tar(bundle, files)
+    e.update("--from", bundle)
+    e.expect_db(3, True, "test.cld")
+    check(feed_version(e) == 1, "bundle feed not installed")
+    check("vigil.hdb" in e.files(), "feed file missing")
+    st = json.loads(e.update("--status", "--json", mirrors=[]).stdout)
+    check(st["stale"] is True, "a fresh feed hid a 5-year-old database")
+    # A tampered member is refused like any other source.
+    files["test.cvd"] = flip(fresh("test-4.cvd"), 700)
+    files["test-4.cdiff"] = flip(fresh("test-4.cdiff"), 30)
+    write_tar(bundle, files)
+    e.update("--from", bundle, expect=2)
+    e.expect_db(3, True, "test.cld")
+
+
 def case_rollback(e):
     e.install_v1()
     e.serve(3, cdiffs=(2, 3))
@@ -474,6 +509,10 @@ def case_feed_install(e):
     feed_update(e)
     check(feed_version(e) == 1, "feed version 1 not installed")
     check("Vigil.Test.EICAR" in e.scan(), "feed signature does not detect")
+    st = json.loads(e.update("--status", "--json", mirrors=[]).stdout)
+    check(st["stale"] is False and st["age_seconds"] < 600, "fresh feed")
+    p = e.update("--status", mirrors=[])
+    check("WARNING" not in p.stdout, "warned about a fresh feed")
     # A new version replaces it; the same version is "up to date".
     with open(os.path.join(d, "vigil.hdb"), "w") as f:
         f.write("# emptied\n" + f"{'0' * 32}:1:Vigil.Test.Other\n")

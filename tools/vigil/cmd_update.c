@@ -68,7 +68,8 @@ static void usage(FILE *out)
         "       vigil update --status [--json]\n"
         "       vigil update --rollback\n"
         "\n"
-        "  --from=DIR|FILE      install from a directory or file (offline)\n"
+        "  --from=DIR|FILE      install from a directory, a file or a .tar\n"
+        "                       bundle of them (offline)\n"
         "  --mirror=URL         ClamAV-style mirror (repeatable: fail-over)\n"
         "  --db=NAME            database to keep current (repeatable;\n"
         "                       default main, daily, bytecode)\n"
@@ -346,6 +347,9 @@ static const char *offline_dir(struct upd_conf *c)
         upd_err("%s: no such file or directory", c->from);
         return NULL;
     }
+    if (S_ISREG(st.st_mode) && strlen(c->from) > 4 &&
+        !strcmp(c->from + strlen(c->from) - 4, ".tar"))
+        return c->from; /* a bundle: its databases once it is open */
     if (!S_ISDIR(st.st_mode)) {
         slash = strrchr(c->from, '/');
         if (!c->dbs_given &&
@@ -437,9 +441,14 @@ static int open_sources(struct upd_conf *c, struct upd_run *r,
     if (c->from && !dir)
         return VIGIL_E_NOENT;
     if (c->from) {
+        const char *m;
         r->n_src = 1;
         *has_feed = true;
         ret = upd_source_open(&src[0], dir, true, c->timeout);
+        for (size_t i = 0; !ret && !c->dbs_given &&
+                           (m = upd_source_member(&src[0], i)) != NULL;
+             i++)
+            (void)name_of(c, m);
         return ret ? ret : upd_source_open(feed, dir, true, c->timeout);
     }
     for (size_t i = 0; i < c->n_mirrors && ret == VIGIL_OK; i++, r->n_src++)

@@ -80,9 +80,12 @@ enum upd_got {
     UPD_COOLDOWN,     /* 429 or 403: the mirror asks us to go away */
     UPD_FAILED,       /* network, server or local error (msg says) */
 };
+struct vg_tar;
 struct upd_source {
-    const char *base; /* URL, or a directory for --from */
+    const char *base; /* URL, or a directory or .tar bundle for --from */
     bool local;
+    struct vigil_buf bundle; /* --from BUNDLE.tar: the whole file */
+    struct vg_tar *tar;      /* ... and its members */
     void *curl;
     long timeout;
     long http_code;
@@ -91,8 +94,11 @@ struct upd_source {
     unsigned requests;
     bool skip; /* cooling down or untrusted for the rest of this run */
 };
+/* A local @p base ending in ".tar" is read and parsed as a bundle. */
 int upd_source_open(struct upd_source *s, const char *base, bool local,
                     long timeout);
+/* Bundle member @p i's name, or NULL past the end. */
+const char *upd_source_member(const struct upd_source *s, size_t i);
 void upd_source_close(struct upd_source *s);
 /* Fetch @p name (header_only: its first 512 bytes) into @p out (an
  * initialised buffer, emptied first); @p ims: If-Modified-Since (unix time, 0

@@ -12,6 +12,7 @@
 
 #include <vigil/vigil.h>
 
+#include "db/tar.h"
 #include "update.h"
 #include "util/strparse.h"
 
@@ -58,16 +59,43 @@ static size_t on_header(char *p, size_t sz, size_t n, void *u)
     return sz * n;
 }
 
+/* A bundle is a plain tar of a mirror directory (names without '/'),
+ * read whole and served from memory. */
+static int open_bundle(struct upd_source *s)
+{
+    struct vg_why why = {""};
+    int ret = upd_read_file(s->base, UPD_MAX_FILE, &s->bundle);
+
+    if (ret == VIGIL_OK && !(s->tar = calloc(1, sizeof *s->tar)))
+        ret = VIGIL_E_NOMEM;
+    if (ret == VIGIL_OK)
+        ret = vg_tar_parse(vigil_span_make(s->bundle.data, s->bundle.len),
+                           s->tar, &why);
+    if (ret != VIGIL_OK)
+        upd_err("%s: not a usable bundle: %s", s->base,
+                why.msg[0] ? why.msg : vigil_strerror(ret));
+    return ret;
+}
+
 int upd_source_open(struct upd_source *s, const char *base, bool local,
                     long timeout)
 {
+    size_t n = strlen(base);
     memset(s, 0, sizeof *s);
     s->base = base;
     s->local = local;
     s->timeout = timeout;
+    vigil_buf_init(&s->bundle, UPD_MAX_FILE);
+    if (local && n > 4 && !strcmp(base + n - 4, ".tar"))
+        return open_bundle(s);
     if (!local && !(s->curl = curl_easy_init()))
         return VIGIL_E_NOMEM;
     return VIGIL_OK;
+}
+
+const char *upd_source_member(const struct upd_source *s, size_t i)
+{
+    return s->tar && i < s->tar->n ? s->tar->m[i].name : NULL;
 }
 
 void upd_source_close(struct upd_source *s)
@@ -75,6 +103,27 @@ void upd_source_close(struct upd_source *s)
     if (s->curl)
         curl_easy_cleanup(s->curl);
     s->curl = NULL;
+    if (s->tar)
+        vg_tar_free(s->tar);
+    free(s->tar);
+    s->tar = NULL;
+    vigil_buf_free(&s->bundle);
+}
+
+static enum upd_got fetch_member(struct upd_source *s, const char *name,
+                                 bool header_only, struct vigil_buf *out)
+{
+    const struct vg_tar_member *m = vg_tar_find(s->tar, name);
+    size_t n;
+    s->requests++;
+    if (!m)
+        return UPD_MISSING;
+    n = header_only && m->data.len > HEADER_LEN ? HEADER_LEN : m->data.len;
+    if (vigil_buf_append(out, m->data.p, n) != VIGIL_OK) {
+        snprintf(s->msg, sizeof s->msg, "%s: %s: out of memory", s->base, name);
+        return UPD_FAILED;
+    }
+    return UPD_GOT;
 }
 
 static enum upd_got fetch_local(struct upd_source *s, const char *name,
@@ -83,6 +132,10 @@ static enum upd_got fetch_local(struct upd_source *s, const char *name,
     char *path = upd_path(s->base, name);
     int ret;
 
+    if (s->tar) {
+        free(path);
+        return fetch_member(s, name, header_only, out);
+    }
     if (!path)
         return UPD_FAILED;
     s->requests++;

@@ -26,7 +26,9 @@ struct status {
     size_t ndb;
     struct upd_manifest feed;
     bool has_feed;
-    uint64_t newest, now;
+    uint64_t newest; /* newest ClamAV database build time */
+    uint64_t fresh;  /* that of the stalest source (ClamAV set, feed) */
+    uint64_t now;
     struct upd_state st;
 };
 
@@ -75,8 +77,6 @@ static void collect_feed(struct status *s, const char *cur)
         upd_manifest_parse(b.data, b.len, &s->feed, why, sizeof why) ==
             VIGIL_OK) {
         s->has_feed = true;
-        if (s->feed.created > s->newest)
-            s->newest = s->feed.created;
     }
     if (p)
         vigil_buf_free(&b);
@@ -161,10 +161,9 @@ static void print_json(const struct status *s, const struct upd_conf *c)
            (unsigned long long)upd_state_get_u64(&s->st, "last_update"));
     json_cooldowns(s);
     printf("\"age_seconds\":%llu,\"stale\":%s}\n",
-           (unsigned long long)(s->newest ? s->now - s->newest : 0),
-           !s->newest || s->now - s->newest > UPD_STALE_DAYS * 86400u
-               ? "true"
-               : "false");
+           (unsigned long long)(s->fresh ? s->now - s->fresh : 0),
+           !s->fresh || s->now - s->fresh > UPD_STALE_DAYS * 86400u ? "true"
+                                                                    : "false");
 }
 
 static void print_when(const char *label, uint64_t t, uint64_t now)
@@ -212,12 +211,12 @@ static void print_text(const struct status *s, const struct upd_conf *c)
         upd_fmt_time(until, when, sizeof when);
         printf("Cool-down:         %s until %s\n", s->st.keys[i] + 9, when);
     }
-    if (!s->newest)
+    if (!s->fresh)
         printf("WARNING: no database is installed\n");
     else {
-        uint64_t days = (s->now - s->newest) / 86400u;
+        uint64_t days = (s->now - s->fresh) / 86400u;
         printf("%-18s %llu days\n", "Database age:", (unsigned long long)days);
-        if (s->now - s->newest > UPD_STALE_DAYS * 86400u)
+        if (s->now - s->fresh > UPD_STALE_DAYS * 86400u)
             printf("WARNING: the database is %llu days old (more than %u): "
                    "this machine is not protected against recent threats\n",
                    (unsigned long long)days, UPD_STALE_DAYS);
@@ -239,6 +238,11 @@ int upd_status(const struct upd_conf *c)
     link_target(c->db_dir, "previous", s->prev, sizeof s->prev);
     collect_dbs(s, cur);
     collect_feed(s, cur);
+    /* A fresh feed does not make a ClamAV set of last year current: the
+     * age is that of the stalest source. */
+    s->fresh = s->newest;
+    if (s->has_feed && (!s->fresh || s->feed.created < s->fresh))
+        s->fresh = s->feed.created;
     if (c->json)
         print_json(s, c);
     else
