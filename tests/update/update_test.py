@@ -20,9 +20,10 @@ from mirror import Mirror  # noqa: E402
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.path.normpath(os.path.join(HERE, "../../../../shared/data"))
-if not os.path.isdir(SHARED):
-    SHARED = os.path.normpath(os.path.join(HERE, "../../../shared/data"))
+# As tests/compat: $VIGIL_SHARED_DATA, else ../shared/data beside the tree.
+SHARED = os.path.abspath(os.environ.get("VIGIL_SHARED_DATA") or
+                         os.path.join(HERE, "..", "..", "..", "shared",
+                                      "data"))
 FRESH = os.path.join(SHARED, "clamav-unit-tests/freshclam_testfiles")
 OFFICIAL = os.path.join(SHARED, "clamav-official-subset")
 EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!"
