@@ -16,6 +16,7 @@ class Mirror:
         self.status = None    # e.g. 429: every request gets it
         self.retry_after = None
         self.cut = set()      # names whose whole-file transfer is cut
+        self.headers = {}     # name -> bytes served for Range 0-511 instead
         self.log = []         # (path, range, if-modified-since)
         self.lock = threading.Lock()
         mirror = self
@@ -80,7 +81,7 @@ class Mirror:
                 return self.reply(h, 304)
         lm = [("Last-Modified", email.utils.formatdate(mtime, usegmt=True))]
         if rng == "bytes=0-511":
-            part = data[:512]
+            part = self.headers.get(name, data)[:512]
             return self.reply(h, 206, part, lm + [
                 ("Content-Range", f"bytes 0-{len(part) - 1}/{len(data)}")])
         if name in self.cut:

@@ -222,6 +222,17 @@ def case_mirror_older(e):
     e.expect_db(3, True, "test.cvd")
 
 
+def case_mirror_lies(e):
+    """The header check promises version 4, the CVD is version 1."""
+    e.serve(3)
+    e.update()
+    e.serve(1)
+    e.mirror.headers["test.cvd"] = fresh("test-4.cvd")
+    e.update(expect=2)
+    check("not newer" in e.last.stderr, "downgrade not named")
+    e.expect_db(3, True, "test.cvd")
+
+
 def case_forbidden_403(e):
     e.install_v1()
     e.mirror.status = 403
