@@ -40,6 +40,11 @@ const char *vigil_default_db(const char **why)
         *why = "from $VIGIL_DB";
         return env;
     }
+    /* What `vigil update` installs (docs/internals/UPDATE.md). */
+    if (holds_databases("/var/lib/vigil/current")) {
+        *why = "the system database (vigil update)";
+        return "/var/lib/vigil/current";
+    }
     if (holds_databases("/var/lib/vigil")) {
         *why = "the system database";
         return "/var/lib/vigil";
@@ -56,7 +61,8 @@ const char *vigil_default_db(const char **why)
         *why = "the starter database";
         return VIGIL_SOURCE_STARTER;
     }
-    *why = "looked in $VIGIL_DB, /var/lib/vigil, /var/lib/clamav, "
+    *why = "looked in $VIGIL_DB, /var/lib/vigil/current, /var/lib/vigil, "
+           "/var/lib/clamav, "
            VIGIL_INSTALLED_STARTER " and " VIGIL_SOURCE_STARTER;
     return NULL;
 }

@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /**
- * Pick the default database: $VIGIL_DB, else /var/lib/vigil, else
+ * Pick the default database: $VIGIL_DB, else /var/lib/vigil/current
+ * (installed by `vigil update`), else /var/lib/vigil, else
  * /var/lib/clamav when it holds databases vigil reads, else the starter
  * database (installed, or in the source tree for uninstalled builds).
  * @param[out] why  a short reason, for the user

@@ -53,6 +53,8 @@ struct scan_run {
 int cmd_scan(int argc, char **argv);
 /* cmd_db.c: `vigil db verify|info|patch`. */
 int cmd_db(int argc, char **argv);
+/* cmd_update.c: `vigil update` (update_*.c). */
+int cmd_update(int argc, char **argv);
 
 /* cmd_db_compiled.c: compiled database files. */
 bool db_is_compiled(const char *path);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "db/cdiff.h"
 #include "db/cvd.h"
+#include "update.h"
 #include "util/buf.h"
 
 #define MAX_INPUT ((size_t)1 << 32)
@@ -22,6 +23,9 @@ static void db_usage(FILE *out)
             "       vigil db info FILE\n"
             "       vigil db patch BASE.cvd|BASE.cld DIFF.cdiff... -o OUT.cld\n"
             "       vigil db compile SOURCE... -o FILE\n"
+            "       vigil db keygen [-o PREFIX]\n"
+            "       vigil db sign -k KEY [-o MANIFEST] FILE...\n"
+            "       vigil db publish DIR -k KEY [--version N]\n"
             "\n"
             "  compile turn signature files, directories and CVD/CLD files\n"
             "          into one compiled database file (mapped, not parsed,\n"
@@ -32,7 +36,11 @@ static void db_usage(FILE *out)
             "  info    print a container's header and members (or a\n"
             "          cdiff's version and size)\n"
             "  patch   apply cdiffs in order, as freshclam does, and write\n"
-            "          the resulting CLD (verified before it is written)\n");
+            "          the resulting CLD (verified before it is written)\n"
+            "  keygen  make an Ed25519 key pair for a vigil feed\n"
+            "  sign    write a signed feed manifest for FILEs\n"
+            "  publish sign every signature file of DIR into\n"
+            "          DIR/vigil.manifest (version: previous + 1)\n");
 }
 
 static int read_all(const char *path, struct vigil_buf *b)
@@ -377,6 +385,10 @@ int cmd_db(int argc, char **argv)
         return db_compile(argc - 1, argv + 1);
     if (strcmp(argv[1], "patch") == 0)
         return db_patch(argc - 1, argv + 1);
+    /* vigil's own feed (update_sign.c) */
+    if (!strcmp(argv[1], "keygen") || !strcmp(argv[1], "sign") ||
+        !strcmp(argv[1], "publish"))
+        return cmd_db_feed(argc - 1, argv + 1);
     fprintf(stderr, "vigil db: unknown command '%s'\n", argv[1]);
     db_usage(stderr);
     return VIGIL_EXIT_ERROR;

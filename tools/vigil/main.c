@@ -13,10 +13,13 @@ static void usage(FILE *out)
             "\n"
             "Commands:\n"
             "  scan [OPTIONS] PATH...   scan files and directories\n"
-            "  db verify|info|patch     check, inspect and patch .cvd .cld\n"
-            "                           .cud and .cdiff databases\n"
+            "  db verify|info|patch|compile\n"
+            "                           check, inspect, patch and compile\n"
+            "                           databases (.cvd .cld .cdiff .vdb)\n"
             "  quarantine list|show|restore|delete|purge\n"
             "                           manage quarantined files\n"
+            "  update [OPTIONS]         fetch, verify and install signature\n"
+            "                           updates (--status, --rollback)\n"
             "  version                  print the version\n"
             "  help                     show this help\n"
             "\n"
@@ -35,6 +38,8 @@ int main(int argc, char **argv)
         return cmd_db(argc - 1, argv + 1);
     if (strcmp(argv[1], "quarantine") == 0)
         return cmd_quarantine(argc - 1, argv + 1);
+    if (strcmp(argv[1], "update") == 0)
+        return cmd_update(argc - 1, argv + 1);
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0 ||
         strcmp(argv[1], "-V") == 0) {
         printf("vigil %s (ClamAV functionality level %d)\n", vigil_version(),
