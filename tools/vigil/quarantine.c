@@ -87,12 +87,14 @@ static int check_safe(int fd, const char *dir, char *err, size_t errlen)
         snprintf(err, errlen,
                  "unsafe: owned by uid %u, not by the caller (uid %u)",
                  (unsigned)st.st_uid, (unsigned)geteuid());
+        errno = EPERM; /* callers tell "missing" (ENOENT) from this */
         return -1;
     }
     if (st.st_mode & 077) {
         snprintf(err, errlen,
                  "unsafe: mode %04o lets others in (run: chmod 700 %s)",
                  (unsigned)(st.st_mode & 07777), dir);
+        errno = EPERM;
         return -1;
     }
     return 0;
