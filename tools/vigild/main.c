@@ -271,30 +271,34 @@ static void block_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* The compiled-database cache: CacheDirectory, else /var/cache/vigild
- * when started as root (made 0700 and given to the daemon user, since
- * the library only uses a cache that is the process's own), else the
- * library's per-user default. */
+/* The compiled-database cache: CacheDirectory, else, when started as
+ * root, /var/cache/vigild/USER (one per daemon user, mode 0700 and owned
+ * by it: the library only uses a cache that is the process's own), else
+ * the library's per-user default. */
 static int prepare_cache_dir(struct vgd_daemon *d, const struct vgd_identity *id)
 {
-    const char *dir = d->cfg.cache_dir;
+    static const char base[] = "/var/cache/vigild";
+    uid_t uid = id->drop ? id->uid : geteuid();
+    gid_t gid = id->drop ? id->gid : getegid();
+    char *dir = d->cfg.cache_dir;
     struct stat st;
-    if (!dir && geteuid() != 0)
-        return 0;
-    if (!dir && !(dir = d->cfg.cache_dir = strdup("/var/cache/vigild")))
-        return -1;
     if (geteuid() != 0)
         return 0;
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        vgd_log(VGD_WARN, "CacheDirectory %s: %s (databases are compiled "
-                "in memory at every load)", dir, strerror(errno));
-        return 0;
+    if (!dir) {
+        if (mkdir(base, 0755) != 0 && errno != EEXIST)
+            goto warn;
+        if (asprintf(&dir, "%s/%s", base, id->drop ? id->name : "root") < 0)
+            return -1;
+        d->cfg.cache_dir = dir;
     }
-    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-        (id->drop && chown(dir, id->uid, id->gid) != 0) ||
+    if ((mkdir(dir, 0700) != 0 && errno != EEXIST) || lstat(dir, &st) != 0 ||
+        !S_ISDIR(st.st_mode) || chown(dir, uid, gid) != 0 ||
         chmod(dir, 0700) != 0)
-        vgd_log(VGD_WARN, "CacheDirectory %s: cannot give it to the daemon "
-                "user: %s", dir, strerror(errno));
+        goto warn;
+    return 0;
+warn:
+    vgd_log(VGD_WARN, "CacheDirectory %s: %s (databases are compiled in "
+            "memory at every load)", dir ? dir : base, strerror(errno));
     return 0;
 }
 

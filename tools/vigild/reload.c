@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db/vdb.h"
 #include "log.h"
 #include "pool.h"
 #include "proto.h"
@@ -197,6 +198,19 @@ static uint64_t dir_stamp(const char *dbdir)
     return sum;
 }
 
+/* Both engines mapped from the same compiled content: nothing changed. */
+static bool same_database(struct vgd_engines *e, const struct vigil_engine *eng)
+{
+    const struct vg_vdb_header *a, *b;
+    bool same;
+    pthread_mutex_lock(&e->mu);
+    a = vg_vdb_header_of(e->cur);
+    b = vg_vdb_header_of(eng);
+    same = a && b && memcmp(a->body_sha256, b->body_sha256, 32) == 0;
+    pthread_mutex_unlock(&e->mu);
+    return same;
+}
+
 static void do_reload(struct vgd_reloader *r)
 {
     struct vgd_engines *e = r->engines;
@@ -209,6 +223,14 @@ static void do_reload(struct vgd_reloader *r)
         vgd_log(VGD_ERROR, "database reload failed, keeping the previous "
                            "instance");
         r->stamp = stamp; /* retry when the directory changes again */
+        return;
+    }
+    if (same_database(e, eng)) {
+        /* Keep the engine in service (and the pages scans touched). */
+        vigil_engine_unref(&eng);
+        r->stamp = stamp;
+        vgd_log(VGD_INFO, "database unchanged, kept (%.2f s)",
+                seconds_since(t0));
         return;
     }
     make_version(e->dbdir, version, sizeof version);
