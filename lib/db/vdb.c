@@ -34,7 +34,7 @@ struct vdb_writer {
     struct vdb_src sec[VG_VDB_MAX_SECTIONS];
     uint32_t n;
     bool overflow;
-    void *owned[2 * VG_NTARGETS + 2]; /* images and copies made here */
+    void *owned[4 * VG_NTARGETS + 2]; /* images and copies made here */
     unsigned nowned;
     uint8_t *pcre_blob;
 };
@@ -105,22 +105,32 @@ static void add_hashes(struct vdb_writer *w, struct vg_hashdb *db,
     add(w, VDB_HASHTABS, recs, sizeof *recs, VG_VDB_NTABS);
 }
 
-static int add_prefilters(struct vdb_writer *w, const struct vg_matcher *m)
+static int add_images(struct vdb_writer *w, const struct vg_prefilter *pf,
+                      uint32_t id, uint32_t nul_id)
 {
-    for (unsigned t = 0; t < VG_NTARGETS; t++) {
-        for (int nul = 0; nul < 2 && m->pf[t]; nul++) {
-            void *img;
-            size_t len;
-            int ret = vg_prefilter_image(m->pf[t], nul, &img, &len);
-            if (ret != VIGIL_OK)
-                return ret;
-            if (!img)
-                continue;
-            w->owned[w->nowned++] = img;
-            add(w, (nul ? VDB_PF_NULDB : VDB_PF_DB) + t, img, 1, len);
-        }
+    for (int nul = 0; nul < 2 && pf; nul++) {
+        void *img;
+        size_t len;
+        int ret = vg_prefilter_image(pf, nul, &img, &len);
+        if (ret != VIGIL_OK)
+            return ret;
+        if (!img)
+            continue;
+        w->owned[w->nowned++] = img;
+        add(w, nul ? nul_id : id, img, 1, len);
     }
     return VIGIL_OK;
+}
+
+static int add_prefilters(struct vdb_writer *w, const struct vg_matcher *m)
+{
+    int ret = VIGIL_OK;
+    for (unsigned t = 0; t < VG_NTARGETS && ret == VIGIL_OK; t++) {
+        ret = add_images(w, m->pf[t], VDB_PF_DB + t, VDB_PF_NULDB + t);
+        if (ret == VIGIL_OK)
+            ret = add_images(w, m->pfu[t], VDB_PFU_DB + t, VDB_PFU_NULDB + t);
+    }
+    return ret;
 }
 
 static void add_matcher(struct vdb_writer *w, const struct vg_matcher *m)

@@ -41,6 +41,8 @@ enum vg_vdb_sec {
     VDB_M_PINNED = 0x3300, /* + target */
     VDB_PF_DB = 0x3400,    /* + target: Vectorscan database image */
     VDB_PF_NULDB = 0x3500, /* + target */
+    VDB_PFU_DB = 0x3600,   /* + target: the targets 0 + t union database */
+    VDB_PFU_NULDB = 0x3700,
     VDB_NDB_NAMES = 0x4000,
     VDB_L_SIGS = 0x5000,
     VDB_L_SUBS = 0x5100,

@@ -208,23 +208,32 @@ static void map_patterns(struct vdb_view *v, struct vg_patstore *ps)
     ps->altmasks = sec_n(v, VDB_PS_ALTMASKS, 1, ps->naltbytes);
 }
 
+static int map_images(struct vdb_view *v, uint32_t id, uint32_t nul_id,
+                      struct vg_prefilter **out)
+{
+    uint64_t n1, n2;
+    const void *db = sec(v, id, 1, &n1);
+    const void *nul = sec(v, nul_id, 1, &n2);
+    const char *err = NULL;
+    int ret;
+    if (!db && !nul)
+        return VIGIL_OK;
+    ret = vg_prefilter_from_images(db, n1, nul, n2, out, &err);
+    if (ret != VIGIL_OK)
+        v->why = err ? err : "out of memory";
+    return ret;
+}
+
 static int map_prefilters(struct vdb_view *v, struct vg_matcher *m)
 {
-    for (unsigned t = 0; t < VG_NTARGETS; t++) {
-        uint64_t n1, n2;
-        const void *db = sec(v, VDB_PF_DB + t, 1, &n1);
-        const void *nul = sec(v, VDB_PF_NULDB + t, 1, &n2);
-        const char *err = NULL;
-        int ret;
-        if (!db && !nul)
-            continue;
-        ret = vg_prefilter_from_images(db, n1, nul, n2, &m->pf[t], &err);
-        if (ret != VIGIL_OK) {
-            v->why = err ? err : "out of memory";
-            return ret;
-        }
+    int ret = VIGIL_OK;
+    for (unsigned t = 0; t < VG_NTARGETS && ret == VIGIL_OK; t++) {
+        ret = map_images(v, VDB_PF_DB + t, VDB_PF_NULDB + t, &m->pf[t]);
+        if (ret == VIGIL_OK)
+            ret = map_images(v, VDB_PFU_DB + t, VDB_PFU_NULDB + t,
+                             &m->pfu[t]);
     }
-    return VIGIL_OK;
+    return ret;
 }
 
 static int map_matcher(struct vdb_view *v, struct vg_matcher *m,
@@ -427,8 +436,10 @@ void vg_vdb_release(struct vigil_engine *eng)
     struct vg_lsigs_impl *im = eng->lsigs.impl;
     if (!map)
         return;
-    for (unsigned t = 0; t < VG_NTARGETS; t++)
+    for (unsigned t = 0; t < VG_NTARGETS; t++) {
         vg_prefilter_free(&eng->body.pf[t]);
+        vg_prefilter_free(&eng->body.pfu[t]);
+    }
     if (im) {
         for (uint32_t i = 0; i < im->npcre; i++)
             pcre2_code_free(im->pcres[i].p.re);

@@ -24,6 +24,7 @@ void vg_matcher_free(struct vg_matcher *m)
 {
     for (int t = 0; t < VG_NTARGETS; t++) {
         vg_prefilter_free(&m->pf[t]);
+        vg_prefilter_free(&m->pfu[t]);
         vigil_free(m->pinned[t]);
     }
     vigil_free(m->atoms);
@@ -321,20 +322,34 @@ static bool literal_has_target(const struct vg_matcher *m, uint32_t lit,
     return false;
 }
 
-static int build_target(struct vg_matcher *m, unsigned t,
-                        struct vg_pf_literal *lits, const char **err)
+/* The literals of target @p t (and of target 0 too when @p with0). */
+static uint32_t collect_literals(const struct vg_matcher *m, unsigned t,
+                                 bool with0, struct vg_pf_literal *lits)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < m->nlits; i++) {
         const struct vg_atom *a = &m->atoms[m->lit_first[i]];
-        if (!literal_has_target(m, i, t))
+        if (!literal_has_target(m, i, t) &&
+            !(with0 && literal_has_target(m, i, 0)))
             continue;
         lits[n++] = (struct vg_pf_literal){a->bytes, a->len, a->nocase, i};
     }
+    return n;
+}
+
+static int build_target(struct vg_matcher *m, unsigned t,
+                        struct vg_pf_literal *lits, const char **err)
+{
+    uint32_t n = collect_literals(m, t, false, lits);
+    int ret;
     m->lits_per_target[t] = n;
     if (n == 0)
         return VIGIL_OK;
-    return vg_prefilter_build(lits, n, &m->pf[t], err);
+    ret = vg_prefilter_build(lits, n, &m->pf[t], err);
+    if (ret != VIGIL_OK || t == 0 || !m->pf[0])
+        return ret;
+    n = collect_literals(m, t, true, lits);
+    return vg_prefilter_build(lits, n, &m->pfu[t], err);
 }
 
 /* Can the pattern be searched for (does it have a literal byte)? */

@@ -51,6 +51,9 @@ struct vg_matcher {
     uint32_t *lit_first;      /* unique literal i owns atoms */
     uint32_t nlits;           /*   lit_first[i] .. lit_first[i+1]-1 */
     struct vg_prefilter *pf[VG_NTARGETS];
+    /* pfu[t], t >= 1: the literals of targets 0 and t in one database, so
+     * a file of type t is read once for both (the usual pass) */
+    struct vg_prefilter *pfu[VG_NTARGETS];
     uint32_t *pinned[VG_NTARGETS]; /* pattern indexes checked in place */
     uint32_t npinned[VG_NTARGETS];
     uint64_t lits_per_target[VG_NTARGETS];

@@ -17,7 +17,8 @@
  */
 struct vg_match_scratch {
     struct vg_pf_scratch *pf;
-    uint32_t ready; /* bit t: pf fits target t's database */
+    uint32_t ready; /* bit t: pf fits target t's database; bit 16 + t:
+                       the union database of targets 0 and t */
 };
 
 int vg_match_scratch_new(const struct vg_matcher *m,
@@ -29,26 +30,6 @@ int vg_match_scratch_new(const struct vg_matcher *m,
         return VIGIL_E_NOMEM;
     *out = s;
     return VIGIL_OK;
-}
-
-static int scratch_for(const struct vg_matcher *m, struct vg_match_scratch *s,
-                       unsigned t)
-{
-    int ret;
-    if (s->ready & (1u << t))
-        return VIGIL_OK;
-    ret = vg_pf_scratch_add(&s->pf, m->pf[t]);
-    if (ret == VIGIL_OK)
-        s->ready |= 1u << t;
-    return ret;
-}
-
-void vg_match_scratch_free(struct vg_match_scratch **s)
-{
-    if (!s || !*s)
-        return;
-    vg_pf_scratch_free(&(*s)->pf);
-    VIGIL_FREEP(s);
 }
 
 /* Everything one scan's verification needs. */
@@ -169,6 +150,9 @@ struct hitctx {
     uint32_t mask;
 };
 
+/* prefilter_pass(): a callback stopped the scan (not an error). */
+enum { PF_STOPPED = 1 };
+
 static int on_literal(void *cookie, uint32_t lit, uint64_t end)
 {
     struct hitctx *h = cookie;
@@ -220,6 +204,50 @@ static int plain_report(void *cookie, const struct vg_match *mt)
     return p->fn(p->cookie, mt->owner, mt->start, mt->end);
 }
 
+static int scratch_for(struct vg_match_scratch *s,
+                       const struct vg_prefilter *pf, uint32_t bit)
+{
+    int ret;
+    if (s->ready & bit)
+        return VIGIL_OK;
+    ret = vg_pf_scratch_add(&s->pf, pf);
+    if (ret == VIGIL_OK)
+        s->ready |= bit;
+    return ret;
+}
+
+static int prefilter_pass(const struct vg_prefilter *pf, uint32_t bit,
+                          struct vg_match_scratch *s, struct hitctx *h,
+                          struct vigil_span data)
+{
+    int ret = scratch_for(s, pf, bit);
+    if (ret != VIGIL_OK)
+        return ret;
+    ret = vg_prefilter_scan(pf, s->pf, data.p, data.len, on_literal, h);
+    if (ret == VIGIL_E_LIMIT)
+        return h->v->over_budget ? VIGIL_E_LIMIT : PF_STOPPED;
+    return ret;
+}
+
+/* The single target t >= 1 besides target 0 in @p mask, or 0. */
+static unsigned union_target(const struct vg_matcher *m, uint32_t mask)
+{
+    uint32_t rest = mask & ~1u;
+    unsigned t;
+    if (!(mask & 1u) || rest == 0 || (rest & (rest - 1)) != 0)
+        return 0;
+    t = (unsigned)__builtin_ctz(rest);
+    return m->pfu[t] ? t : 0;
+}
+
+void vg_match_scratch_free(struct vg_match_scratch **s)
+{
+    if (!s || !*s)
+        return;
+    vg_pf_scratch_free(&(*s)->pf);
+    VIGIL_FREEP(s);
+}
+
 int vg_matcher_scan(const struct vg_matcher *m, struct vg_match_scratch *s,
                     struct vigil_span data, uint32_t target_mask,
                     const struct vg_exe_info *exe, vg_match_fn fn,
@@ -237,21 +265,31 @@ int vg_matcher_scan_ex(const struct vg_matcher *m, struct vg_match_scratch *s,
     struct vctx v = {m, data.p, data.len, exe, fn, cookie, VG_VERIFY_BUDGET,
                      false};
     struct hitctx h = {&v, target_mask};
+    unsigned u = union_target(m, target_mask);
     for (unsigned t = 0; t < VG_NTARGETS; t++) {
         int ret;
         if (!(target_mask & (1u << t)))
             continue;
         if (scan_pinned(&v, t))
             return v.over_budget ? VIGIL_E_LIMIT : VIGIL_OK;
+        /* Targets 0 and u are searched together below. */
+        if (u && (t == 0 || t == u))
+            continue;
         if (!m->pf[t] || data.len == 0)
             continue;
         h.mask = 1u << t;
-        if ((ret = scratch_for(m, s, t)) != VIGIL_OK)
+        ret = prefilter_pass(m->pf[t], 1u << t, s, &h, data);
+        if (ret == PF_STOPPED)
+            return VIGIL_OK;
+        if (ret != VIGIL_OK)
             return ret;
-        ret = vg_prefilter_scan(m->pf[t], s->pf, data.p, data.len, on_literal,
-                                &h);
-        if (ret == VIGIL_E_LIMIT)
-            return v.over_budget ? VIGIL_E_LIMIT : VIGIL_OK;
+    }
+    if (u && data.len > 0) {
+        int ret;
+        h.mask = 1u | (1u << u);
+        ret = prefilter_pass(m->pfu[u], 1u << (16 + u), s, &h, data);
+        if (ret == PF_STOPPED)
+            return VIGIL_OK;
         if (ret != VIGIL_OK)
             return ret;
     }
