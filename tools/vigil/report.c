@@ -116,6 +116,13 @@ static void json_error(const char *path, const char *msg)
 
 /* ---- items ------------------------------------------------------------ */
 
+/* Before any line: erase the progress line, if drawn, so the two never
+ * share a line. */
+static void line_start(const struct scan_run *run)
+{
+    progress_clear(run->progress);
+}
+
 static const char *status_text(int status)
 {
     return status == VIGIL_E_ACCESS  ? "Access denied"
@@ -153,6 +160,8 @@ static void report_scanned(struct scan_run *run, struct item *it)
     bool text = !run->opts->json;
     if (it->status != VIGIL_OK) {
         t->errors++;
+        if (run->opts->json || !run->opts->infected_only)
+            line_start(run);
         if (run->opts->json)
             json_error(it->path, status_text(it->status));
         else if (!run->opts->infected_only)
@@ -163,11 +172,14 @@ static void report_scanned(struct scan_run *run, struct item *it)
     t->bytes_read += it->size / 4096 * 4096; /* clamscan: whole blocks */
     t->bytes_scanned += it->bytes_scanned;
     if (!it->found) {
-        if (text && !run->opts->infected_only)
+        if (text && !run->opts->infected_only) {
+            line_start(run);
             printf("%s: OK\n", it->path);
+        }
         return;
     }
     t->infected++;
+    line_start(run);
     if (text)
         for (size_t i = 0; i < it->n_names; i++)
             printf("%s: %s FOUND\n", it->path, it->names[i]);
@@ -182,6 +194,7 @@ static void report_scanned(struct scan_run *run, struct item *it)
 static void report_unreachable(struct scan_run *run, const struct item *it)
 {
     run->totals.failed_paths++;
+    line_start(run);
     fflush(stdout);
     if (run->opts->json)
         json_error(it->path, it->kind == ITEM_ACCESS ? it->msg
@@ -196,7 +209,6 @@ static void report_unreachable(struct scan_run *run, const struct item *it)
 void report_item(struct scan_run *run, struct item *it)
 {
     bool show = !run->opts->infected_only && !run->opts->json;
-    progress_clear(run->progress);
     switch (it->kind) {
     case ITEM_FILE:
     case ITEM_STDIN:
@@ -207,11 +219,15 @@ void report_item(struct scan_run *run, struct item *it)
         break;
     case ITEM_NOTE:
     case ITEM_EXCLUDED:
-        if (show)
+        if (show) {
+            line_start(run);
             printf("%s: %s\n", it->path, it->msg);
+        }
         break;
     case ITEM_ERROR:
         run->totals.errors++;
+        if (run->opts->json || !run->opts->infected_only)
+            line_start(run);
         if (run->opts->json)
             json_error(it->path, it->msg);
         else if (!run->opts->infected_only)
