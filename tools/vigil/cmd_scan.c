@@ -377,6 +377,9 @@ int cmd_scan(int argc, char **argv)
     raise_fd_limit();
     if (pool_start(&run, eng, opts.jobs) == 0)
         walked = walk_all(&run, argc, argv);
+    else
+        fprintf(stderr, "ERROR: cannot start %u scanning threads\n",
+                opts.jobs);
     if (run.progress)
         progress_walk_done(run.progress);
     pool_finish(&run); /* every item reported */

@@ -93,13 +93,13 @@ static void fmt_eta(char *buf, size_t n, double secs)
 static void fmt_counts(const struct progress *p, double el, char *buf,
                        size_t n)
 {
-    char done[32], rate[32], eta[32] = "";
+    char done[32], rate[32], eta[48] = "";
     double bps = el > 0 ? (double)p->bytes / el : 0;
     uint64_t total = atomic_load(&p->total_bytes);
     vigil_fmt_bytes(done, sizeof done, p->bytes);
     vigil_fmt_bytes(rate, sizeof rate, (uint64_t)bps);
     if (atomic_load(&p->walk_done) && bps > 0 && total >= p->bytes) {
-        char t[16];
+        char t[32];
         fmt_eta(t, sizeof t, (double)(total - p->bytes) / bps);
         snprintf(eta, sizeof eta, ", ETA %s", t);
     }
@@ -111,7 +111,7 @@ static void fmt_counts(const struct progress *p, double el, char *buf,
 
 static void draw(struct progress *p, const char *cur)
 {
-    char counts[160];
+    char counts[256];
     unsigned w = term_width() - 1, used;
     size_t cl = strlen(cur);
     fmt_counts(p, now_s() - p->t0, counts, sizeof counts);

@@ -139,7 +139,7 @@ static void act_found(struct scan_run *run, struct item *it)
                                (const char *const *)it->names, it->n_names,
                                it->bytes_scanned};
     int saved = -1;
-    if (run->opts->action == ACT_NONE)
+    if (run->opts->action == ACT_NONE || it->n_names == 0)
         return;
     if (run->opts->json) {
         fflush(stdout);
