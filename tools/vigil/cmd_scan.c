@@ -344,8 +344,6 @@ static int setup_run(struct scan_run *run, struct scan_opts *o)
     }
     if (!o->jobs)
         o->jobs = default_jobs();
-    if (o->progress && !o->quiet && isatty(STDERR_FILENO))
-        run->progress = progress_new();
     return act_open(run);
 }
 
@@ -375,6 +373,9 @@ int cmd_scan(int argc, char **argv)
         setup_run(&run, &opts) != 0 || !(eng = load_engine(&opts)))
         goto out;
     raise_fd_limit();
+    /* Created now so that its rate does not count the database load. */
+    if (opts.progress && !opts.quiet && isatty(STDERR_FILENO))
+        run.progress = progress_new();
     if (pool_start(&run, eng, opts.jobs) == 0)
         walked = walk_all(&run, argc, argv);
     else
