@@ -69,7 +69,7 @@ struct scan_run {
     struct scan_totals totals;
     struct vq_store *quarantine; /* --move/--copy */
     struct select_rules *rules;
-    struct progress *progress;   /* NULL when off */
+    struct progress *progress; /* NULL when off */
 };
 
 int cmd_scan(int argc, char **argv);

@@ -11,11 +11,11 @@
 
 #include "cli.h"
 #include "common/dbpath.h"
-#include "util/strparse.h"
 #include "config.h"
 #include "dbver.h"
 #include "pool.h"
 #include "select.h"
+#include "util/strparse.h"
 #include "walk.h"
 
 #define MAX_JOBS 256
@@ -190,8 +190,7 @@ static int apply_opt(int c, struct scan_opts *o, bool cmdline)
     }
 }
 
-static int parse_args(int argc, char **argv, struct scan_opts *o,
-                      bool cmdline)
+static int parse_args(int argc, char **argv, struct scan_opts *o, bool cmdline)
 {
     int c;
     optind = 0; /* glibc: start afresh (the config is parsed first) */
@@ -379,8 +378,7 @@ int cmd_scan(int argc, char **argv)
     if (pool_start(&run, eng, opts.jobs) == 0)
         walked = walk_all(&run, argc, argv);
     else
-        fprintf(stderr, "ERROR: cannot start %u scanning threads\n",
-                opts.jobs);
+        fprintf(stderr, "ERROR: cannot start %u scanning threads\n", opts.jobs);
     if (run.progress)
         progress_walk_done(run.progress);
     pool_finish(&run); /* every item reported */
@@ -394,7 +392,7 @@ int cmd_scan(int argc, char **argv)
                        seconds_since(&t0), start, end, dbver);
     }
     /* As clamscan: a detection outranks errors in the exit code. */
-    rc = run.totals.infected                              ? VIGIL_EXIT_FOUND
+    rc = run.totals.infected                            ? VIGIL_EXIT_FOUND
          : run.totals.errors || run.totals.failed_paths ? VIGIL_EXIT_ERROR
                                                         : VIGIL_EXIT_CLEAN;
 out:

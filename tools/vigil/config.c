@@ -21,8 +21,8 @@ static char *trim(char *s)
     char *e = s + strlen(s);
     while (*s == ' ' || *s == '\t')
         s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' ||
-                     e[-1] == '\r'))
+    while (e > s &&
+           (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
         *--e = '\0';
     return s;
 }

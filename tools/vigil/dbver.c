@@ -28,8 +28,8 @@ static void add_one(char *out, const char *path, const char *name)
     fclose(f);
     while (len > 0 && (hdr[len - 1] == ' ' || hdr[len - 1] == '\0'))
         len--; /* the header line is padded with spaces */
-    if (vg_cvd_parse_line(vigil_str_make((const char *)hdr, len), &h,
-                          NULL) != VIGIL_OK)
+    if (vg_cvd_parse_line(vigil_str_make((const char *)hdr, len), &h, NULL) !=
+        VIGIL_OK)
         return;
     snprintf(out + used, DBVER_MAX - used, "%s%s:%u", used ? " " : "", name,
              (unsigned)h.version);

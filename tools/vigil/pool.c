@@ -30,7 +30,7 @@ struct pool {
     pthread_cond_t done_cv;  /* reporter: item `next` done, or closing */
     pthread_cond_t space_cv; /* walker: room in the window and queue */
     struct item *ring[WINDOW];
-    uint64_t issued, next;    /* seq of the next submit / the next report */
+    uint64_t issued, next; /* seq of the next submit / the next report */
     struct item *qhead, *qtail;
     unsigned qlen;
     bool closing;
@@ -120,8 +120,8 @@ static int keep_names(struct item *it, const struct vigil_result *res)
     if (res->verdict != VIGIL_FOUND)
         return VIGIL_OK;
     it->found = true;
-    if (!(it->names = calloc(res->n_names ? res->n_names : 1,
-                             sizeof *it->names)))
+    if (!(it->names =
+              calloc(res->n_names ? res->n_names : 1, sizeof *it->names)))
         return VIGIL_E_NOMEM;
     for (size_t i = 0; i < res->n_names; i++, it->n_names++)
         if (!(it->names[i] = strdup(res->names[i])))
@@ -130,8 +130,7 @@ static int keep_names(struct item *it, const struct vigil_result *res)
 }
 
 /* Scan one file or stdin; the outcome goes into the item. */
-static void scan_item(struct vigil_scan *scan, unsigned flags,
-                      struct item *it)
+static void scan_item(struct vigil_scan *scan, unsigned flags, struct item *it)
 {
     struct vigil_result res;
     struct stat st;
@@ -222,8 +221,8 @@ static struct item *next_done(struct pool *p)
     char cur[512];
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        struct item *head = p->next < p->issued
-                                ? p->ring[p->next % WINDOW] : NULL;
+        struct item *head =
+            p->next < p->issued ? p->ring[p->next % WINDOW] : NULL;
         struct timespec ts;
         if (head && head->done) {
             it = head;
@@ -283,8 +282,7 @@ static int start_workers(struct pool *p, struct vigil_engine *eng)
     return 0;
 }
 
-int pool_start(struct scan_run *run, struct vigil_engine *eng,
-               unsigned jobs)
+int pool_start(struct scan_run *run, struct vigil_engine *eng, unsigned jobs)
 {
     struct pool *p = calloc(1, sizeof *p);
     if (!p)

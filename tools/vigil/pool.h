@@ -37,16 +37,16 @@ struct item {
     struct item *next; /* in the work queue */
     uint64_t seq;
     enum item_kind kind;
-    char *path;        /* as displayed; owned */
-    struct dirh *dir;  /* ITEM_FILE inside a directory, else NULL */
-    const char *name;  /* openat() name in dir (points into path) */
-    bool follow;       /* open may follow a symlink (command line, -2) */
-    const char *msg;   /* static text for notes and errors */
-    uint64_t size;     /* from the walker's stat */
+    char *path;       /* as displayed; owned */
+    struct dirh *dir; /* ITEM_FILE inside a directory, else NULL */
+    const char *name; /* openat() name in dir (points into path) */
+    bool follow;      /* open may follow a symlink (command line, -2) */
+    const char *msg;  /* static text for notes and errors */
+    uint64_t size;    /* from the walker's stat */
     /* Filled by the worker. */
-    int status;        /* VIGIL_OK or why the file was not scanned */
+    int status; /* VIGIL_OK or why the file was not scanned */
     bool found;
-    char **names;      /* detections, owned */
+    char **names; /* detections, owned */
     size_t n_names;
     uint64_t bytes_scanned;
     bool done;
@@ -57,8 +57,7 @@ struct item *item_new(enum item_kind kind, const char *path);
 void item_free(struct item *it);
 
 /** Start @p jobs workers on @p eng and the reporter. @return 0 or -1 */
-int pool_start(struct scan_run *run, struct vigil_engine *eng,
-               unsigned jobs);
+int pool_start(struct scan_run *run, struct vigil_engine *eng, unsigned jobs);
 /** Hand an item over (blocks while the window is full). Takes ownership.
  *  Called by one thread, the walker. */
 void pool_submit(struct pool *p, struct item *it);

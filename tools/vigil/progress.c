@@ -90,8 +90,7 @@ static void fmt_eta(char *buf, size_t n, double secs)
 }
 
 /* The counters part: "1234 files, 56.7 MiB, 89.0 MiB/s, ETA 12s". */
-static void fmt_counts(const struct progress *p, double el, char *buf,
-                       size_t n)
+static void fmt_counts(const struct progress *p, double el, char *buf, size_t n)
 {
     char done[32], rate[32], eta[48] = "";
     double bps = el > 0 ? (double)p->bytes / el : 0;
@@ -105,8 +104,7 @@ static void fmt_counts(const struct progress *p, double el, char *buf,
     }
     snprintf(buf, n, "%llu/%llu files, %s, %s/s%s",
              (unsigned long long)p->files,
-             (unsigned long long)atomic_load(&p->total_files), done, rate,
-             eta);
+             (unsigned long long)atomic_load(&p->total_files), done, rate, eta);
 }
 
 static void draw(struct progress *p, const char *cur)

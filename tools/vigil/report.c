@@ -13,16 +13,18 @@
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2
-                                 : (s[0] & 0xF0) == 0xE0 ? 3
-                                 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = s[0] < 0x80             ? 1
+                 : (s[0] & 0xE0) == 0xC0 ? 2
+                 : (s[0] & 0xF0) == 0xE0 ? 3
+                 : (s[0] & 0xF8) == 0xF0 ? 4
+                                         : 0;
     if (len == 0 || len > n || (len == 2 && s[0] < 0xC2))
         return 0;
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 0;
-    if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) ||
-                     (s[0] == 0xED && s[1] >= 0xA0)))
+    if (len == 3 &&
+        ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
         return 0; /* overlong, or a UTF-16 surrogate */
     if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || s[0] > 0xF4 ||
                      (s[0] == 0xF4 && s[1] >= 0x90)))
@@ -197,8 +199,9 @@ static void report_unreachable(struct scan_run *run, const struct item *it)
     line_start(run);
     fflush(stdout);
     if (run->opts->json)
-        json_error(it->path, it->kind == ITEM_ACCESS ? it->msg
-                                                     : "Not supported file type");
+        json_error(it->path, it->kind == ITEM_ACCESS
+                                 ? it->msg
+                                 : "Not supported file type");
     else if (it->kind == ITEM_ACCESS)
         fprintf(stderr, "%s: %s\nWARNING: %s: Can't access file\n", it->path,
                 it->msg, it->path);
@@ -214,8 +217,8 @@ void report_item(struct scan_run *run, struct item *it)
     case ITEM_STDIN:
         report_scanned(run, it);
         if (run->progress)
-            progress_count(run->progress, it->size ? it->size
-                                                   : it->bytes_scanned);
+            progress_count(run->progress,
+                           it->size ? it->size : it->bytes_scanned);
         break;
     case ITEM_NOTE:
     case ITEM_EXCLUDED:
@@ -234,9 +237,7 @@ void report_item(struct scan_run *run, struct item *it)
             printf("%s: %s\n", it->path, it->msg);
         break;
     case ITEM_ACCESS:
-    case ITEM_UNSUPPORTED:
-        report_unreachable(run, it);
-        break;
+    case ITEM_UNSUPPORTED: report_unreachable(run, it); break;
     }
     if (run->progress) {
         fflush(stdout);
@@ -251,9 +252,8 @@ static double mb(uint64_t bytes)
     return (double)bytes / (1024.0 * 1024.0);
 }
 
-static void json_summary(const struct scan_run *run, size_t nsigs,
-                         double secs, const char *start, const char *end,
-                         const char *dbver)
+static void json_summary(const struct scan_run *run, size_t nsigs, double secs,
+                         const char *start, const char *end, const char *dbver)
 {
     const struct scan_totals *t = &run->totals;
     printf("{\"type\":\"summary\",\"known_viruses\":%zu,"

@@ -63,8 +63,8 @@ void select_free(struct select_rules **rp)
     *rp = NULL;
 }
 
-int select_new(const struct scan_opts *o, struct select_rules **out,
-               char *err, size_t errlen)
+int select_new(const struct scan_opts *o, struct select_rules **out, char *err,
+               size_t errlen)
 {
     struct select_rules *r = calloc(1, sizeof *r);
     snprintf(err, errlen, "out of memory");
@@ -106,8 +106,7 @@ static bool any_glob(const struct opt_list *l, const char *path,
 
 /* The regexes apply only if any exist: realpath() costs a walk up the
  * path, so it is not paid otherwise. */
-static bool file_regex_excluded(const struct select_rules *r,
-                                const char *path)
+static bool file_regex_excluded(const struct select_rules *r, const char *path)
 {
     char *real;
     bool out;

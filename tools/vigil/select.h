@@ -10,8 +10,8 @@
 
 /** Compile the rules of @p o (which must outlive them).
  *  @return 0, or -1 with @p err naming the bad option */
-int select_new(const struct scan_opts *o, struct select_rules **out,
-               char *err, size_t errlen);
+int select_new(const struct scan_opts *o, struct select_rules **out, char *err,
+               size_t errlen);
 void select_free(struct select_rules **r);
 
 /** @return true if the regular file @p path (last component @p name) is

@@ -159,8 +159,8 @@ static char **read_names(int dirfd, size_t *count)
 
 /* Enter the subdirectory @p name of @p parent (@p st from fstatat), unless
  * it is on another filesystem (-x), excluded, or already entered. */
-static void enter_dir(struct walker *w, struct dirh *parent,
-                      const char *name, const char *path, bool follow)
+static void enter_dir(struct walker *w, struct dirh *parent, const char *name,
+                      const char *path, bool follow)
 {
     int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY;
     struct stat st;
@@ -259,8 +259,7 @@ static void walk_dir(struct walker *w, struct dirh *dh, const char *path)
 
 /* ---- command-line paths ----------------------------------------------- */
 
-bool walk_same_fs(const struct scan_opts *o, dev_t root,
-                  const struct stat *st)
+bool walk_same_fs(const struct scan_opts *o, dev_t root, const struct stat *st)
 {
     return !o->one_fs || st->st_dev == root;
 }

@@ -21,7 +21,6 @@ int walk_file_list(struct walker *w, const char *list);
 
 /** --one-file-system: may a directory with @p st be entered, when the
  *  command-line path was on device @p root? */
-bool walk_same_fs(const struct scan_opts *o, dev_t root,
-                  const struct stat *st);
+bool walk_same_fs(const struct scan_opts *o, dev_t root, const struct stat *st);
 
 #endif
