@@ -129,6 +129,12 @@ def main():
         if rc != 0 or len(objs) != 1 or objs[0]["database_version"] is not None:
             fail("clean scan: %s" % objs)
         validator.validate(objs[0])
+        # An empty argument: an error object with an empty path.
+        rc, objs, _ = run_json(vigil, ["-d", os.path.join(db, "a.hdb"), ""])
+        for o in objs:
+            validator.validate(o)
+        if rc != 2 or objs[0]["type"] != "error" or objs[0]["path"] != "":
+            fail("empty argument: %s" % objs)
     print("ok: %d objects valid" % len(objs))
     return 0
 
