@@ -4,6 +4,7 @@
 // and the file being scanned. Drawn on stderr by the reporter thread only,
 // at most 10 times a second, and erased before any result line is
 // written, so the two never share a line.
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +33,28 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Interrupted (^C): leave the terminal without a half progress line, then
+ * die of the signal as if unhandled. Only async-signal-safe calls. */
+static void on_signal(int sig)
+{
+    static const char clear[] = "\r\033[K";
+    ssize_t ignored = write(STDERR_FILENO, clear, sizeof clear - 1);
+    (void)ignored; /* nothing to be done if it fails */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 struct progress *progress_new(void)
 {
     struct progress *p = calloc(1, sizeof *p);
+    struct sigaction sa;
     if (!p)
         return NULL;
     p->t0 = now_s();
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     return p;
 }
 
