@@ -7,12 +7,17 @@
 # the scan alone. "Scan alone" subtracts each scanner's wall time on an
 # empty folder (database loading) for vigil and clamscan; clamd has its
 # database loaded before clamdscan starts, so its wall time is its scan.
+# CPU seconds (user + system, clamd's own for clamdscan) are printed too:
+# on a shared machine they move less than wall time does.
 # Usage: bench/bench_cli.py [VIGIL] [--corpus-mb N] [--repeat N] [--jobs N]
 import argparse
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -20,9 +25,35 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "daemon"))
 from bench_scan import corpus_from_usr  # noqa: E402
 from daemon_util import Daemon, find_clamd  # noqa: E402
-from runner import measure  # noqa: E402
+
 
 SUBSET = os.path.join(ROOT, "..", "shared", "data", "clamav-official-subset")
+
+
+def proc_cpu(pid):
+    """User + system CPU seconds of a running process."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmd, repeat, daemon_pid=None):
+    """Median wall s, median CPU s, max peak RSS KiB over @repeat runs (like
+    runner.measure, plus CPU: the child's, or the daemon's)."""
+    walls, cpus, rss = [], [], []
+    for _ in range(repeat):
+        c0 = proc_cpu(daemon_pid) if daemon_pid else 0.0
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        walls.append(time.monotonic() - t0)
+        cpus.append(proc_cpu(daemon_pid) - c0 if daemon_pid
+                    else ru.ru_utime + ru.ru_stime)
+        rss.append(ru.ru_maxrss)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit("command failed: %s" % cmd)
+    return statistics.median(walls), statistics.median(cpus), max(rss)
 
 
 def clamd_cmd(work, jobs):
@@ -38,11 +69,15 @@ def clamd_cmd(work, jobs):
                "--no-summary", "-i"]
 
 
-def row(name, wall, load, rss, base_wall, base_scan):
-    scan = max(wall - load, 1e-3)
-    print("%-26s %8.2f %8.2f %8.2f %8.1f %9.2f %9.2f" % (
-        name, wall, load, scan, rss / 1024, base_wall / wall,
-        base_scan / scan))
+def row(r, base):
+    """r, base: (name, wall, load wall, cpu, load cpu, rss)."""
+    def scan(x):
+        return max(x[1] - x[2], 1e-3), max(x[3] - x[4], 1e-3)
+    sw, sc = scan(r)
+    bw, bc = scan(base)
+    print("%-26s %7.2f %7.2f %7.2f %7.2f %7.1f %7.2f %7.2f %7.2f" % (
+        r[0], r[1], sw, r[3], sc, r[5] / 1024, base[1] / r[1], bw / sw,
+        bc / sc))
 
 
 def main():
@@ -79,27 +114,31 @@ def main():
                  common)]
         results = []
         for name, cmd in cmds:
-            load, _ = measure(cmd + [empty], a.repeat)
-            wall, rss = measure(cmd + [corpus], a.repeat)
-            results.append((name, wall, load, rss))
+            lwall, lcpu, _ = measure(cmd + [empty], a.repeat)
+            wall, cpu, rss = measure(cmd + [corpus], a.repeat)
+            results.append((name, wall, lwall, cpu, lcpu, rss))
         daemon, cdscan = clamd_cmd(work, a.jobs)
-        wall, rss = measure(cdscan + [corpus], a.repeat)
+        wall, cpu, rss = measure(cdscan + [corpus], a.repeat,
+                                 daemon.pid())
         results.append(("clamdscan --multiscan (%d)" % a.jobs, wall, 0.0,
-                        rss))
+                        cpu, 0.0, rss))
     finally:
         if daemon:
             daemon.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print("\n%-26s %8s %8s %8s %8s %9s %9s" % (
-        "", "wall s", "load s", "scan s", "RSS MiB", "wall ×", "scan ×"))
+    print("load %.1f %.1f %.1f (machine load averages at the end)" %
+          os.getloadavg())
+    print("\n%-26s %7s %7s %7s %7s %7s %7s %7s %7s" % (
+        "", "wall s", "scan s", "CPU s", "scanCPU", "RSS MiB", "wall ×",
+        "scan ×", "CPU ×"))
     vigil = results[1]
     for base in (results[0], results[2]):
         print("-- vigil against %s:" % base[0])
-        bscan = max(base[1] - base[2], 1e-3)
-        row(base[0], base[1], base[2], base[3], base[1], bscan)
-        row(vigil[0], vigil[1], vigil[2], vigil[3], base[1], bscan)
-    print("(× columns: how many times faster than the first row of each "
-          "pair; RSS of clamdscan is the client's, not clamd's)")
+        row(base, base)
+        row(vigil, base)
+    print("scan = whole run minus the same command on an empty folder "
+          "(database load);\n× = how many times faster than the first row "
+          "of each pair; clamdscan's CPU is clamd's, its RSS the client's")
     return 0
 
 
