@@ -7,7 +7,7 @@ set -euo pipefail
 build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev libvectorscan-dev
             zlib1g-dev libpcre2-dev libcurl4-openssl-dev)
 test_pkgs=(libcmocka-dev clang clamav clamav-testfiles python3 util-linux openssl
-           clamav-daemon python3-pyclamd)
+           clamav-daemon python3-pyclamd python3-jsonschema)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then

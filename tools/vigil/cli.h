@@ -16,15 +16,34 @@ enum {
     VIGIL_EXIT_ERROR = 2,
 };
 
+/* A repeatable option. Values from the config file are dropped at the
+ * first use of the option on the command line (command line wins). */
+struct opt_list {
+    const char **v;
+    size_t n, cap;
+    bool from_cmdline;
+};
+
+struct select_rules; /* select.c */
+
 struct scan_opts {
-    const char **dbs;      /* -d, in order */
-    size_t n_dbs;
+    struct opt_list dbs;   /* -d, in order */
     bool recursive;        /* -r */
     bool allmatch;         /* --allmatch */
     bool infected_only;    /* -i */
     bool summary;          /* not --no-summary */
     bool quiet;            /* --quiet: only errors and FOUND lines */
     bool no_db_cache;      /* --no-db-cache */
+    bool json;             /* --json: JSON Lines on stdout */
+    bool progress;         /* not --no-progress (and stderr a terminal) */
+    bool one_fs;           /* -x, --one-file-system */
+    int follow_dirs;       /* --follow-dir-symlinks: 0 never, 1 on the */
+    int follow_files;      /* command line (default), 2 always; as clamscan */
+    unsigned jobs;         /* -j: scanning threads */
+    const char *file_list; /* -f, --file-list */
+    const char *config;    /* --config-file */
+    struct opt_list exclude, exclude_dir, include, include_dir;
+    struct opt_list exclude_glob, include_glob;
     enum found_action {
         ACT_NONE,
         ACT_MOVE,   /* --move=DIR: into the quarantine store DIR */
@@ -34,7 +53,8 @@ struct scan_opts {
     const char *action_dir;
 };
 
-/* Counters for the summary block. */
+/* Counters for the summary block. Owned by the reporter thread, except
+ * dirs (the walker's), read once both are done. */
 struct scan_totals {
     uint64_t dirs, files, infected, errors;
     uint64_t failed_paths; /* command-line paths not scanned (exit 2) */
@@ -42,12 +62,15 @@ struct scan_totals {
 };
 
 struct vq_store;
+struct pool;
 
 struct scan_run {
     const struct scan_opts *opts;
-    struct vigil_scan *scan;
+    struct pool *pool;
     struct scan_totals totals;
     struct vq_store *quarantine; /* --move/--copy */
+    struct select_rules *rules;
+    struct progress *progress; /* NULL when off */
 };
 
 int cmd_scan(int argc, char **argv);
@@ -62,30 +85,11 @@ int db_compile(int argc, char **argv);
 int db_info_compiled(const char *path);
 int db_verify_compiled(const char *path);
 
-/* walk.c: scan one command-line path (file or directory). */
-void walk_path(struct scan_run *run, const char *path);
-
-/* act.c: --move/--copy/--remove on a detected file. */
+/* act.c: --move/--copy/--remove on a detected file. Called by the
+ * reporter thread only. */
 int act_open(struct scan_run *run);
 void act_on_found(struct scan_run *run, const char *path,
                   const struct vigil_result *res);
 void act_close(struct scan_run *run);
-
-/* report.c: result lines and the summary, clamscan's formats. */
-void report_found(const struct scan_run *run, const char *path,
-                  const struct vigil_result *res);
-void report_ok(const struct scan_run *run, const char *path);
-/* An object that could not be scanned: counts as an error (exit 2).
- * Hidden by -i, as in clamscan. */
-void report_error(struct scan_run *run, const char *path, const char *msg);
-/* An informational line ("Empty file", "Symbolic link"), hidden by -i. */
-void report_note(const struct scan_run *run, const char *path,
-                 const char *msg);
-/* A command-line path that cannot be reached (stderr, as clamscan). */
-void report_access_error(struct scan_run *run, const char *path,
-                         const char *why);
-void report_unsupported(struct scan_run *run, const char *path);
-void report_summary(const struct scan_run *run, size_t nsigs, double secs,
-                    const char *start, const char *end);
 
 #endif
