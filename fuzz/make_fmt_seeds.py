@@ -47,8 +47,195 @@ def mail_seeds():
         "ZXZpbA==\n--Y;--\n")
 
 
+# ---- MS-OVBA compression (greedy, per the specification) ----
+
+def ovba_compress(data):
+    out = bytearray([1])
+    for cs in range(0, len(data), 4096):
+        chunk = data[cs:cs + 4096]
+        body = bytearray()
+        i = 0
+        while i < len(chunk):
+            flags = 0
+            group = bytearray()
+            for bit in range(8):
+                if i >= len(chunk):
+                    break
+                bits = 4
+                while (1 << bits) < i and bits < 12:
+                    bits += 1
+                maxlen = (0xFFFF >> bits) + 3
+                maxoff = 1 << bits
+                best_len, best_off = 0, 0
+                for off in range(1, min(i, maxoff) + 1):
+                    n = 0
+                    while (n < maxlen and i + n < len(chunk)
+                           and chunk[i + n - off] == chunk[i + n]):
+                        n += 1
+                    if n > best_len:
+                        best_len, best_off = n, off
+                if best_len >= 3:
+                    tok = ((best_off - 1) << (16 - bits)) | (best_len - 3)
+                    group += struct.pack("<H", tok)
+                    flags |= 1 << bit
+                    i += best_len
+                else:
+                    group.append(chunk[i])
+                    i += 1
+            body.append(flags)
+            body += group
+        out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3))
+        out += body
+    return bytes(out)
+
+
+# ---- OLE2 (MS-CFB v3, 512-byte sectors) ----
+
+def ole2_build(tree):
+    """tree: list of (name, bytes) for streams or (name, [children])."""
+    ents = []  # [name, type, data, children-indexes]
+
+    def add(name, node):
+        idx = len(ents)
+        if isinstance(node, list):
+            ents.append([name, 1, b"", []])
+            for cn, cv in node:
+                ents[idx][3].append(add(cn, cv))
+        else:
+            ents.append([name, 2, node, []])
+        return idx
+    ents.append(["Root Entry", 5, b"", []])
+    for n, v in tree:
+        ents[0][3].append(add(n, v))
+    SS, MS = 512, 64
+    mini = bytearray()
+    minifat = []
+    big = []  # (entry, data)
+    start = {}
+    for i, e in enumerate(ents):
+        if e[1] != 2:
+            continue
+        d = e[2]
+        if len(d) < 4096:
+            first = len(mini) // MS
+            nsec = (len(d) + MS - 1) // MS
+            for k in range(nsec):
+                minifat.append(first + k + 1 if k + 1 < nsec else 0xFFFFFFFE)
+            mini += d + b"\0" * (nsec * MS - len(d))
+            start[i] = first if nsec else 0xFFFFFFFE
+        else:
+            big.append(i)
+    sectors = []  # list of bytes, each 512
+    fat = []
+
+    def chain(data):
+        if not data:
+            return 0xFFFFFFFE
+        first = len(sectors)
+        n = (len(data) + SS - 1) // SS
+        for k in range(n):
+            sectors.append(data[k * SS:(k + 1) * SS].ljust(SS, b"\0"))
+            fat.append(first + k + 1 if k + 1 < n else 0xFFFFFFFE)
+        return first
+    sectors.append(None)  # the FAT sector, filled last
+    fat.append(0xFFFFFFFD)
+    for i in big:
+        start[i] = chain(ents[i][2])
+    mini_start = chain(bytes(mini))
+    mfat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
+    mfat_start = chain(mfat_bytes)
+    dirb = bytearray()
+    for i, e in enumerate(ents):
+        name = e[0].encode("utf-16-le") + b"\0\0"
+        ent = bytearray(128)
+        ent[0:len(name)] = name
+        struct.pack_into("<HBB", ent, 64, len(name), e[1], 1)
+        # Children as a right-leaning chain (a valid, if unbalanced, tree).
+        struct.pack_into("<III", ent, 68, 0xFFFFFFFF, 0xFFFFFFFF,
+                         e[3][0] if e[3] else 0xFFFFFFFF)
+        if e[1] == 5:
+            struct.pack_into("<II", ent, 116, mini_start, len(mini))
+        elif e[1] == 2:
+            struct.pack_into("<II", ent, 116, start[i], len(e[2]))
+        dirb += ent
+    for i, e in enumerate(ents):
+        kids = e[3]
+        for a, b in zip(kids, kids[1:]):
+            struct.pack_into("<I", dirb, a * 128 + 72, b)
+    while len(dirb) % SS:
+        dirb += bytearray(128)
+    dir_start = chain(bytes(dirb))
+    assert len(fat) <= 128
+    sectors[0] = b"".join(struct.pack("<I", v) for v in fat).ljust(
+        SS, b"\xff")
+    hdr = bytearray(512)
+    hdr[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", hdr, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", hdr, 40, 0, 1, dir_start, 0, 4096,
+                     mfat_start if minifat else 0xFFFFFFFE,
+                     (len(mfat_bytes) + SS - 1) // SS, 0xFFFFFFFE, 0)
+    struct.pack_into("<I", hdr, 76, 0)
+    for k in range(1, 109):
+        struct.pack_into("<I", hdr, 76 + 4 * k, 0xFFFFFFFF)
+    return bytes(hdr) + b"".join(sectors)
+
+
+def rec(rid, data):
+    return struct.pack("<HI", rid, len(data)) + data
+
+
+VBA_SOURCE = (b'Attribute VB_Name = "Module1"\r\nSub AutoOpen()\r\n'
+              b'  MsgBox "vigil test, vigil test, vigil test"\r\n'
+              b'End Sub\r\n')
+
+
+def vba_dir(modules):
+    d = rec(1, struct.pack("<I", 1)) + rec(2, struct.pack("<I", 0x409))
+    d += rec(0x14, struct.pack("<I", 0x409)) + rec(3, struct.pack("<H", 1252))
+    d += rec(4, b"VBAProject") + rec(5, b"") + rec(0x40, b"")
+    d += rec(6, b"") + rec(0x3D, b"") + rec(7, struct.pack("<I", 0))
+    d += rec(8, struct.pack("<I", 0))
+    d += struct.pack("<HIIH", 9, 4, 1, 2)  # PROJECTVERSION: 6 bytes
+    d += rec(0xC, b"") + rec(0x3C, b"")
+    d += rec(0xF, struct.pack("<H", len(modules)))
+    d += rec(0x13, struct.pack("<H", 0xFFFF))
+    for name, stream, off in modules:
+        d += rec(0x19, name) + rec(0x47, name.decode().encode("utf-16-le"))
+        d += rec(0x1A, stream) + rec(0x32, stream.decode().encode("utf-16-le"))
+        d += rec(0x1C, b"") + rec(0x48, b"") + rec(0x31, struct.pack("<I", off))
+        d += rec(0x1E, struct.pack("<I", 0)) + rec(0x2C, struct.pack("<H", 0xFFFF))
+        d += rec(0x21, b"") + rec(0x2B, b"")
+    d += rec(0x10, b"")
+    return ovba_compress(d)
+
+
+def vba_doc():
+    cache = b"P" * 37  # stands for the PerformanceCache before the source
+    module = cache + ovba_compress(VBA_SOURCE)
+    big = bytes(range(256)) * 20  # a regular (non-mini) stream
+    return ole2_build([
+        ("WordDocument", big),
+        ("Macros", [("VBA", [
+            ("dir", vba_dir([(b"Module1", b"Module1", len(cache))])),
+            ("Module1", module),
+            ("_VBA_PROJECT", bytes.fromhex("CC61FFFF000000")),
+        ]), ("PROJECT", b'ID="{00000000-0000-0000-0000-000000000000}"\r\n'
+                        b'Module=Module1\r\n')]),
+    ])
+
+
+def ole2_seeds():
+    put("ole2", "vba_doc", vba_doc())
+    put("ole2", "plain", ole2_build([("a", b"x" * 100), ("b", b"y" * 5000)]))
+    # The same document, written as a test sample (text-encoded).
+    d = os.path.join(HERE, "..", "tests", "data", "fmt")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "vba.doc.b64"), "w") as f:
+        f.write(base64.encodebytes(vba_doc()).decode())
+
+
 def main():
-    which = sys.argv[1:] or ["mail"]
+    which = sys.argv[1:] or ["mail", "ole2"]
     for w in which:
         globals()[w + "_seeds"]()
 
