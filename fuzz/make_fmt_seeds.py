@@ -234,8 +234,34 @@ def ole2_seeds():
         f.write(base64.encodebytes(vba_doc()).decode())
 
 
+def pdf_obj(num, dict_, data):
+    return (b"%d 0 obj\n<<" % num + dict_ + b" /Length %d>>\nstream\r\n"
+            % len(data) + data + b"\nendstream\nendobj\n")
+
+
+def pdf_seeds():
+    z = zlib.compress(b"BT /F1 12 Tf (synthesised) Tj ET " * 8)
+    rows = bytes([2, 1, 2, 3, 1, 2, 1, 1])
+    put("pdf", "filters", b"%PDF-1.5\n" +
+        pdf_obj(1, b"/Filter /FlateDecode", z) +
+        pdf_obj(2, b"/Filter [/AHx /Fl]", z.hex().encode() + b">") +
+        pdf_obj(3, b"/Filter /A85", base64.a85encode(b"ascii85 text") +
+                b"~>") +
+        pdf_obj(4, b"/Filter /RL", b"\x02abc\xfdx\x80") +
+        pdf_obj(5, b"/Filter /LZW", bytes.fromhex("800B6050220C0C8501")) +
+        pdf_obj(6, b"/Filter /Fl /DecodeParms <</Predictor 12 /Columns 3>>",
+                zlib.compress(rows)) +
+        b"trailer <</Root 1 0 R>>\n%%EOF\n")
+    objstm = b"7 0 8 12 << /JS (x) >> [ 1 2 3 ]"
+    put("pdf", "objstm", b"%PDF-1.5\n" +
+        pdf_obj(9, b"/Type /ObjStm /N 2 /First 8 /Filter /FlateDecode",
+                zlib.compress(objstm)) +
+        b"10 0 obj 9 0 R endobj\n11 0 obj <</Length 10 0 R>>stream\n"
+        b"abc\nendstream endobj\n")
+
+
 def main():
-    which = sys.argv[1:] or ["mail", "ole2"]
+    which = sys.argv[1:] or ["mail", "ole2", "pdf"]
     for w in which:
         globals()[w + "_seeds"]()
 
