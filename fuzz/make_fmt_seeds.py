@@ -260,8 +260,26 @@ def pdf_seeds():
         b"abc\nendstream endobj\n")
 
 
+def ole1_package(label, data):
+    native = (b"\x02\x00" + label + b"\0C:\\x.exe\0" +
+              struct.pack("<II", 0x30000, 9) + b"C:\\t.exe\0" +
+              struct.pack("<I", len(data)) + data)
+    return (struct.pack("<II", 0x501, 2) + struct.pack("<I", 8) +
+            b"Package\0" + struct.pack("<III", 0, 0, len(native)) + native)
+
+
+def rtf_seeds():
+    obj = ole1_package(b"x.exe", b"MZ synthesised").hex()
+    put("rtf", "package",
+        "{\\rtf1\\ansi{\\object\\objemb{\\*\\objclass Package}"
+        "{\\*\\objdata " + obj[:20] + "{\\*\\x 00}\r\n" + obj[20:] +
+        "}}{\\pict ff}}")
+    put("rtf", "bin", b"{\\rtf1{\\*\\objdata \\bin4 \x01\x05\0\0"
+        b"02000000}{\\'41\\u-200?}}")
+
+
 def main():
-    which = sys.argv[1:] or ["mail", "ole2", "pdf"]
+    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf"]
     for w in which:
         globals()[w + "_seeds"]()
 
