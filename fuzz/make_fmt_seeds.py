@@ -278,8 +278,44 @@ def rtf_seeds():
         b"02000000}{\\'41\\u-200?}}")
 
 
+HQX = ("!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr")
+
+
+def hqx_encode(name, data, rsrc):
+    plain = (bytes([len(name)]) + name + bytes(11) +
+             struct.pack(">II", len(data), len(rsrc)) + b"\0\0" + data +
+             b"\0\0" + rsrc + b"\0\0")
+    raw = bytearray()
+    i = 0
+    while i < len(plain):
+        run = 1
+        while i + run < len(plain) and plain[i + run] == plain[i] and run < 255:
+            run += 1
+        if plain[i] == 0x90:
+            raw += b"\x90\x00"
+            i += 1
+        elif run >= 4:
+            raw += bytes([plain[i], 0x90, run])
+            i += run
+        else:
+            raw.append(plain[i])
+            i += 1
+    bits = "".join(format(b, "08b") for b in raw)
+    bits += "0" * (-len(bits) % 6)
+    text = "".join(HQX[int(bits[k:k + 6], 2)] for k in range(0, len(bits), 6))
+    lines = [text[k:k + 64] for k in range(0, len(text), 64)]
+    return ("(This file must be converted with BinHex 4.0)\r\n:" +
+            "\r\n".join(lines) + ":\r\n")
+
+
+def binhex_seeds():
+    put("binhex", "forks", hqx_encode(b"f.bin", b"A" * 300 + b"\x90\x90x",
+                                      b"RSRC"))
+    put("binhex", "plain", hqx_encode(b"", b"synthesised data", b""))
+
+
 def main():
-    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf"]
+    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf", "binhex"]
     for w in which:
         globals()[w + "_seeds"]()
 
