@@ -314,8 +314,23 @@ def binhex_seeds():
     put("binhex", "plain", hqx_encode(b"", b"synthesised data", b""))
 
 
+def tnef_attr(level, attr, data):
+    return bytes([level]) + struct.pack("<II", attr, len(data)) + data + \
+        b"\0\0"
+
+
+def tnef_seeds():
+    put("tnef", "winmail",
+        struct.pack("<IH", 0x223E9F78, 1) +
+        tnef_attr(1, 0x00089006, b"\0\0\1\0") +
+        tnef_attr(1, 0x0002800C, b"body") +
+        tnef_attr(2, 0x00069002, b"\1\0\0\0") +
+        tnef_attr(2, 0x0006800F, b"MZ synthesised") +
+        tnef_attr(2, 0x00018010, b"x.exe\0") + b"\r\n")
+
+
 def main():
-    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf", "binhex"]
+    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf", "binhex", "tnef"]
     for w in which:
         globals()[w + "_seeds"]()
 
