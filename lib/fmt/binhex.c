@@ -60,8 +60,8 @@ static size_t hqx_start(struct vigil_span in)
     size_t i = b ? (size_t)(b - in.p) : 0;
 
     for (; i < in.len; i++)
-        if (in.p[i] == ':' && (i == 0 || in.p[i - 1] == '\n' ||
-                               in.p[i - 1] == '\r'))
+        if (in.p[i] == ':' &&
+            (i == 0 || in.p[i - 1] == '\n' || in.p[i - 1] == '\r'))
             return i + 1;
     return in.len;
 }
@@ -151,9 +151,8 @@ int vg_binhex_extract(struct vigil_span in, const struct vg_extract *x)
     if (start >= in.len)
         return VIGIL_E_CORRUPT;
     /* Room for both forks at the child limit, and the header. */
-    lim = lim > UINT64_MAX / 2 - BINHEX_HDR_SLACK
-              ? UINT64_MAX
-              : lim * 2 + BINHEX_HDR_SLACK;
+    lim = lim > UINT64_MAX / 2 - BINHEX_HDR_SLACK ? UINT64_MAX
+                                                  : lim * 2 + BINHEX_HDR_SLACK;
     vg_out_init(&o, lim);
     ret = hqx_decode(in, start, &o, &closed);
     if (ret == VIGIL_E_CORRUPT || (ret == VIGIL_OK && !closed && !o.truncated))

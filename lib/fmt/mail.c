@@ -12,10 +12,10 @@
 #include "util/alloc.h"
 #include "vigil/vigil.h"
 
-#define MAIL_MAX_BOUNDS 16  /* boundary candidates kept per entity */
-#define MAIL_BOUND_MAX 200  /* RFC 2046 allows 70; be generous */
-#define MAIL_HDR_MAX 8192   /* unfolded header value kept */
-#define MAIL_NAME_MAX 256   /* child name kept */
+#define MAIL_MAX_BOUNDS 16   /* boundary candidates kept per entity */
+#define MAIL_BOUND_MAX 200   /* RFC 2046 allows 70; be generous */
+#define MAIL_HDR_MAX 8192    /* unfolded header value kept */
+#define MAIL_NAME_MAX 256    /* child name kept */
 #define MAIL_MAX_SECTIONS 32 /* RFC 2231 continuations per parameter */
 
 enum mail_cte { CTE_IDENTITY, CTE_BASE64, CTE_QP, CTE_UU };
@@ -99,8 +99,7 @@ static size_t ext_decode(char *s, size_t n, bool first)
             i = q2 + 1;
     }
     while (i < n) {
-        int hi = s[i] == '%' && i + 2 < n ? vg_hexval((uint8_t)s[i + 1])
-                                          : -1;
+        int hi = s[i] == '%' && i + 2 < n ? vg_hexval((uint8_t)s[i + 1]) : -1;
         int lo = hi >= 0 ? vg_hexval((uint8_t)s[i + 2]) : -1;
         if (hi >= 0 && lo >= 0) {
             s[o++] = (char)(hi << 4 | lo);
@@ -324,8 +323,8 @@ static void apply_cte(struct mail_ctx *m, struct entity *e)
         e->cte = CTE_UU;
 }
 
-static void apply_header(struct mail_ctx *m, struct entity *e,
-                         const char *name, size_t nn)
+static void apply_header(struct mail_ctx *m, struct entity *e, const char *name,
+                         size_t nn)
 {
     if (ieq(name, nn, "content-type")) {
         apply_ctype(m, e);
@@ -527,8 +526,7 @@ static int handle_part(struct mail_ctx *m, struct vigil_span part)
 }
 
 /* The segment [from, to) minus the line break before a delimiter. */
-static struct vigil_span segment(struct vigil_span body, size_t from,
-                                 size_t to)
+static struct vigil_span segment(struct vigil_span body, size_t from, size_t to)
 {
     if (to > from && body.p[to - 1] == '\n')
         to--;

@@ -174,8 +174,8 @@ static void copy_name(struct vigil_span s, char *name, size_t cap)
     name[n] = '\0';
 }
 
-bool vg_uu_next(struct vigil_span in, size_t *pos, struct vg_out *o,
-                char *name, size_t name_cap, int *err)
+bool vg_uu_next(struct vigil_span in, size_t *pos, struct vg_out *o, char *name,
+                size_t name_cap, int *err)
 {
     struct vigil_span line, nm;
 

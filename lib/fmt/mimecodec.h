@@ -26,8 +26,8 @@ int vg_qp_decode(struct vigil_span in, struct vg_out *o);
  * @return true if a block was found (o holds it), false if none remains.
  *         *err is set to VIGIL_E_NOMEM on allocation failure.
  */
-bool vg_uu_next(struct vigil_span in, size_t *pos, struct vg_out *o,
-                char *name, size_t name_cap, int *err);
+bool vg_uu_next(struct vigil_span in, size_t *pos, struct vg_out *o, char *name,
+                size_t name_cap, int *err);
 
 /** @return the value of hex digit c, or -1. */
 static inline int vg_hexval(uint8_t c)

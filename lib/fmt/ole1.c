@@ -48,9 +48,9 @@ bool vg_ole1_package(struct vigil_span native, struct vigil_span *file,
 
     (void)vigil_cur_u16le(&c); /* type: 2 for a file */
     label = cstr(&c);
-    (void)cstr(&c);             /* original path */
-    (void)vigil_cur_u32le(&c);  /* reserved */
-    n = vigil_cur_u32le(&c);    /* temporary path */
+    (void)cstr(&c);            /* original path */
+    (void)vigil_cur_u32le(&c); /* reserved */
+    n = vigil_cur_u32le(&c);   /* temporary path */
     vigil_cur_skip(&c, n);
     n = vigil_cur_u32le(&c);
     if (vigil_cur_failed(&c))
@@ -80,8 +80,8 @@ static struct vigil_span lstr(struct vigil_cursor *c)
     return vigil_cur_bytes(c, n);
 }
 
-bool vg_ole1_object(struct vigil_span obj, struct vigil_span *native,
-                    char *cls, size_t cls_cap)
+bool vg_ole1_object(struct vigil_span obj, struct vigil_span *native, char *cls,
+                    size_t cls_cap)
 {
     struct vigil_cursor c = vigil_cur_from_span(obj);
     struct vigil_span cl;

@@ -33,7 +33,7 @@ struct vigil_span vg_ole10native_data(struct vigil_span stream);
  * @param[out] cls     the class name, printable, NUL-terminated
  * @return true if an embedded object was found.
  */
-bool vg_ole1_object(struct vigil_span obj, struct vigil_span *native,
-                    char *cls, size_t cls_cap);
+bool vg_ole1_object(struct vigil_span obj, struct vigil_span *native, char *cls,
+                    size_t cls_cap);
 
 #endif

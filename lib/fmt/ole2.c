@@ -102,8 +102,8 @@ static struct vigil_span mini_sector(const struct ole2 *o, uint32_t s)
  * (a cycle) or owned by another stream (cross-linked) ends the walk and
  * marks the file corrupt, so every walk is linear in the file size.
  */
-static int read_chain(struct ole2 *o, bool mini, uint32_t start,
-                      uint64_t size, uint32_t owner, struct vg_out *dst)
+static int read_chain(struct ole2 *o, bool mini, uint32_t start, uint64_t size,
+                      uint32_t owner, struct vg_out *dst)
 {
     struct table *t = mini ? &o->mini : &o->fat;
     uint32_t s = start;
@@ -258,7 +258,8 @@ static int load_dir_and_mini(struct ole2 *o, struct vigil_cursor *c)
                          entry_size(o, &root), 0, &o->ministream);
     if (ret != VIGIL_OK)
         return ret;
-    nmini = o->ministream.b.len / o->mssz + (o->ministream.b.len % o->mssz != 0);
+    nmini =
+        o->ministream.b.len / o->mssz + (o->ministream.b.len % o->mssz != 0);
     ret = table_alloc(&o->mini, o->tmp.b.len / 4, nmini);
     for (size_t i = 0; ret == VIGIL_OK && i < o->mini.n; i++)
         o->mini.next[i] = vigil_load_u32le_unchecked(o->tmp.b.data + 4 * i);

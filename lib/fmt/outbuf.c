@@ -8,8 +8,8 @@
 
 void vg_out_init(struct vg_out *o, uint64_t max_child)
 {
-    o->limit = max_child < VG_OUT_HARD_CAP ? (size_t)max_child
-                                           : VG_OUT_HARD_CAP;
+    o->limit =
+        max_child < VG_OUT_HARD_CAP ? (size_t)max_child : VG_OUT_HARD_CAP;
     vigil_buf_init(&o->b, o->limit);
     o->truncated = false;
 }

@@ -15,13 +15,13 @@
 #include "util/alloc.h"
 #include "vigil/vigil.h"
 
-#define PDF_MAX_FILTERS 8   /* filters applied to one stream */
-#define PDF_NAME_MAX 64     /* decoded name length compared */
-#define PDF_MAX_NESTING 64  /* dictionary/array depth skipped */
+#define PDF_MAX_FILTERS 8  /* filters applied to one stream */
+#define PDF_NAME_MAX 64    /* decoded name length compared */
+#define PDF_MAX_NESTING 64 /* dictionary/array depth skipped */
 
 struct pdf_obj {
     uint32_t num;
-    size_t body; /* offset just after "obj" */
+    size_t body;  /* offset just after "obj" */
     size_t start; /* offset of the object number */
 };
 
@@ -140,8 +140,7 @@ static size_t read_name(struct vigil_span s, size_t i, char *out, size_t cap)
     while (i < s.len && !is_space(s.p[i]) && !is_delim(s.p[i])) {
         int hi, lo;
         uint8_t c = s.p[i++];
-        if (c == '#' && i + 1 < s.len &&
-            (hi = vg_hexval(s.p[i])) >= 0 &&
+        if (c == '#' && i + 1 < s.len && (hi = vg_hexval(s.p[i])) >= 0 &&
             (lo = vg_hexval(s.p[i + 1])) >= 0) {
             c = (uint8_t)(hi << 4 | lo);
             i += 2;
@@ -242,8 +241,7 @@ static size_t dict_get(const struct pdf *p, size_t d, const char *key)
 
     for (;;) {
         i = skip_ws(s, i);
-        if (i >= s.len || (s.p[i] == '>' && i + 1 < s.len &&
-                           s.p[i + 1] == '>'))
+        if (i >= s.len || (s.p[i] == '>' && i + 1 < s.len && s.p[i + 1] == '>'))
             return 0;
         if (s.p[i] != '/') {
             i = skip_object(s, i);
@@ -530,8 +528,7 @@ static int collect_objects(struct pdf *p)
             continue;
         if (p->nobjs == cap) {
             size_t ncap = cap ? cap * 2 : 64;
-            struct pdf_obj *n =
-                vigil_reallocarray(p->objs, ncap, sizeof *n);
+            struct pdf_obj *n = vigil_reallocarray(p->objs, ncap, sizeof *n);
             if (!n)
                 return VIGIL_E_NOMEM;
             p->objs = n;
@@ -546,8 +543,8 @@ static int walk_objects(struct pdf *p)
 {
     /* Streams are emitted in file order; objects whose header lies inside
      * a stream already emitted are data, not objects. */
-    struct pdf_obj *order = vigil_calloc(p->nobjs ? p->nobjs : 1,
-                                         sizeof *order);
+    struct pdf_obj *order =
+        vigil_calloc(p->nobjs ? p->nobjs : 1, sizeof *order);
     size_t resume = 0;
     int ret = VIGIL_OK;
 

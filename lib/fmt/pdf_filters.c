@@ -103,8 +103,8 @@ int vg_pdf_rl(struct vigil_span in, struct vg_out *o)
         if (len < 128) {
             size_t n = (size_t)len + 1;
             bool cut = n > vigil_cur_remaining(&c);
-            struct vigil_span lit = vigil_cur_bytes(
-                &c, cut ? vigil_cur_remaining(&c) : n);
+            struct vigil_span lit =
+                vigil_cur_bytes(&c, cut ? vigil_cur_remaining(&c) : n);
             if (vg_out_put(o, lit.p, lit.len))
                 return VIGIL_E_NOMEM;
             if (cut)
@@ -235,8 +235,8 @@ static uint8_t paeth(int a, int b, int c)
 }
 
 /* Undo one PNG row filter in place; prev is the previous decoded row. */
-static void png_row(uint8_t type, uint8_t *row, const uint8_t *prev,
-                    size_t n, size_t bpp)
+static void png_row(uint8_t type, uint8_t *row, const uint8_t *prev, size_t n,
+                    size_t bpp)
 {
     for (size_t i = 0; i < n; i++) {
         int a = i >= bpp ? row[i - bpp] : 0, b = prev[i];
@@ -262,8 +262,8 @@ static int unpredict_png(struct vigil_span in, struct vg_out *o, size_t rowlen,
         return VIGIL_E_NOMEM;
     while (vigil_cur_remaining(&c) > 0 && !vg_out_full(o) && ret == 0) {
         uint8_t type = vigil_cur_u8(&c);
-        size_t n = vigil_cur_remaining(&c) < rowlen ? vigil_cur_remaining(&c)
-                                                    : rowlen;
+        size_t n =
+            vigil_cur_remaining(&c) < rowlen ? vigil_cur_remaining(&c) : rowlen;
         struct vigil_span r = vigil_cur_bytes(&c, n);
         memcpy(rows + rowlen, rows, rowlen); /* the previous row */
         memset(rows, 0, rowlen);

@@ -14,12 +14,12 @@
 
 struct rtf {
     const struct vg_extract *x;
-    struct vg_out obj;  /* the object being decoded */
-    size_t depth;       /* current group depth */
-    size_t obj_depth;   /* depth of the \objdata group, 0: none */
-    size_t skip_depth;  /* depth of an ignorable group skipped, 0: none */
-    bool star;          /* "\*" seen: the group's next word is ignorable */
-    int nibble;         /* pending hex digit, or -1 */
+    struct vg_out obj; /* the object being decoded */
+    size_t depth;      /* current group depth */
+    size_t obj_depth;  /* depth of the \objdata group, 0: none */
+    size_t skip_depth; /* depth of an ignorable group skipped, 0: none */
+    bool star;         /* "\*" seen: the group's next word is ignorable */
+    int nibble;        /* pending hex digit, or -1 */
 };
 
 static bool is_alpha(uint8_t c)

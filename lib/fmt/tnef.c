@@ -93,8 +93,8 @@ int vg_tnef_extract(struct vigil_span in, const struct vg_extract *x)
         avail = vigil_cur_remaining(&c) < len
                     ? (uint32_t)vigil_cur_remaining(&c)
                     : len;
-        ret = attribute(&t, level, attr & 0xFFFFu,
-                        vigil_cur_bytes(&c, avail), len);
+        ret = attribute(&t, level, attr & 0xFFFFu, vigil_cur_bytes(&c, avail),
+                        len);
         if (ret == VIGIL_OK && (avail < len || !vigil_cur_skip(&c, 2)))
             ret = VIGIL_E_CORRUPT; /* cut short (data or checksum) */
     }

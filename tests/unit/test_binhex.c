@@ -108,10 +108,10 @@ static void forks_and_runs(void **state)
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = i < 300 ? 0x41 : (uint8_t)(i % 3 ? 0x90 : i);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_binhex_extract, text,
-                              hqx(text, sizeof text, "f.bin", data,
-                                  sizeof data, "RSRC", 4)),
-                     VIGIL_OK);
+    assert_int_equal(
+        fake_run(&fc, vg_binhex_extract, text,
+                 hqx(text, sizeof text, "f.bin", data, sizeof data, "RSRC", 4)),
+        VIGIL_OK);
     assert_int_equal(fc.n, 2);
     assert_non_null(k = fake_find(&fc, data, sizeof data));
     assert_string_equal(k->name, "f.bin");
@@ -207,8 +207,7 @@ static void clamav_sample(void **state)
 
     need_scanfile("clam.exe.binhex", &b);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_binhex_extract, b.data, b.len),
-                     VIGIL_OK);
+    assert_int_equal(fake_run(&fc, vg_binhex_extract, b.data, b.len), VIGIL_OK);
     assert_non_null(k = fake_find_clam(&fc));
     assert_string_equal(k->name, "clam.exe");
     fake_free(&fc);

@@ -123,8 +123,8 @@ static inline const struct fake_kid *fake_find(const struct fake_core *fc,
     return NULL;
 }
 
-static inline const struct fake_kid *
-fake_find_str(const struct fake_core *fc, const char *s)
+static inline const struct fake_kid *fake_find_str(const struct fake_core *fc,
+                                                   const char *s)
 {
     return fake_find(fc, s, strlen(s));
 }

@@ -31,8 +31,8 @@ static void load_doc(struct vigil_buf *doc)
     assert_int_equal(vigil_buf_read_fd(&b64, fileno(f)), VIGIL_OK);
     fclose(f);
     vg_out_init(&o, 1 << 20);
-    assert_int_equal(
-        vg_base64_decode(vigil_span_make(b64.data, b64.len), &o), VIGIL_OK);
+    assert_int_equal(vg_base64_decode(vigil_span_make(b64.data, b64.len), &o),
+                     VIGIL_OK);
     vigil_buf_free(&b64);
     *doc = o.b;
     assert_int_equal(doc->len, 8192);
@@ -67,14 +67,13 @@ static void streams_and_vba_source(void **state)
 static void vba_decompress_spec_example(void **state)
 {
     /* MS-OVBA 3.2.1: a compressed chunk holding literals only. */
-    static const uint8_t in[] = {
-        0x01, 0x19, 0xB0, 0x00, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h',
-        0x00, 'i',  'j',  'k',  'l', 'm', 'n', 'o', 'p', 0x00, 'q', 'r',
-        's',  't',  'u',  'v',  '.'};
+    static const uint8_t in[] = {0x01, 0x19, 0xB0, 0x00, 'a',  'b',  'c', 'd',
+                                 'e',  'f',  'g',  'h',  0x00, 'i',  'j', 'k',
+                                 'l',  'm',  'n',  'o',  'p',  0x00, 'q', 'r',
+                                 's',  't',  'u',  'v',  '.'};
     /* A copy token (distance 1, length 3+7) after "ab": bits=4 at 2
      * bytes done, so token = (0 << 12) | 7. */
-    static const uint8_t rep[] = {0x01, 0x05, 0xB0, 0x04, 'a', 'b', 0x07,
-                                  0x00};
+    static const uint8_t rep[] = {0x01, 0x05, 0xB0, 0x04, 'a', 'b', 0x07, 0x00};
     static const uint8_t bad_dist[] = {0x01, 0x03, 0xB0, 0x01, 0x00, 0x10};
     struct vg_out o;
     (void)state;

@@ -33,8 +33,7 @@ static void flate_with_length_and_names(void **state)
 {
     /* The length is appended where a dictionary ends in "/Length". */
     static const char *const dicts[] = {
-        "/Filter /FlateDecode /Length",
-        "/Filter/Fl#61teDecode/Length",
+        "/Filter /FlateDecode /Length", "/Filter/Fl#61teDecode/Length",
         "/Filter [/FlateDecode] /Length 999999",
         "/Length 3 /Filter /Fl", /* wrong length: cut at endstream */
     };
@@ -84,8 +83,8 @@ static void filter_chain_hex_then_flate(void **state)
 }
 
 static void decode_into(int (*fn)(struct vigil_span, struct vg_out *),
-                        const char *in, size_t n, const char *want,
-                        size_t wn, int want_ret)
+                        const char *in, size_t n, const char *want, size_t wn,
+                        int want_ret)
 {
     struct vg_out o;
 
@@ -112,9 +111,14 @@ static void filters_known_vectors(void **state)
     decode_into(vg_pdf_a85, "s8W-\"", 5, "", 0, VIGIL_E_CORRUPT); /* >2^32 */
     decode_into(vg_pdf_ahx, "41 4 2\n43 4>99", 14, "ABC@", 4, VIGIL_OK);
     decode_into(vg_pdf_ahx, "41x", 3, "A", 1, VIGIL_E_CORRUPT);
-    decode_into(vg_pdf_rl, "\x02" "abc\xfdx\x80zz", 9, "abcxxxx", 7,
-                VIGIL_OK);
-    decode_into(vg_pdf_rl, "\x05" "ab", 3, "ab", 2, VIGIL_E_CORRUPT);
+    decode_into(vg_pdf_rl,
+                "\x02"
+                "abc\xfdx\x80zz",
+                9, "abcxxxx", 7, VIGIL_OK);
+    decode_into(vg_pdf_rl,
+                "\x05"
+                "ab",
+                3, "ab", 2, VIGIL_E_CORRUPT);
     /* ISO 32000-1 7.4.4.2's example: 2D 2D 2D 2D 2D 41 2D 2D 2D 42. */
     decode_into(lzw_early, "\x80\x0B\x60\x50\x22\x0C\x0C\x85\x01", 9,
                 "-----A---B", 10, VIGIL_OK);
@@ -130,14 +134,14 @@ static size_t lzw_encode(const uint8_t *in, size_t n, uint8_t *out)
     unsigned next = 258, width = 9, nbits = 0, prefix;
     uint32_t acc = 0;
     size_t o = 0;
-#define LZW_PUT(code)                                                        \
-    do {                                                                     \
-        acc = (acc << width) | (code);                                       \
-        nbits += width;                                                      \
-        while (nbits >= 8) {                                                 \
-            out[o++] = (uint8_t)(acc >> (nbits - 8));                        \
-            nbits -= 8;                                                      \
-        }                                                                    \
+#define LZW_PUT(code)                                                          \
+    do {                                                                       \
+        acc = (acc << width) | (code);                                         \
+        nbits += width;                                                        \
+        while (nbits >= 8) {                                                   \
+            out[o++] = (uint8_t)(acc >> (nbits - 8));                          \
+            nbits -= 8;                                                        \
+        }                                                                      \
     } while (0)
     memset(dict, -1, sizeof dict);
     LZW_PUT(256u);
@@ -183,8 +187,7 @@ static void lzw_round_trip(void **state)
     }
     en = lzw_encode(in, N, enc);
     vg_out_init(&o, 1 << 20);
-    assert_int_equal(vg_pdf_lzw(vigil_span_make(enc, en), &o, true),
-                     VIGIL_OK);
+    assert_int_equal(vg_pdf_lzw(vigil_span_make(enc, en), &o, true), VIGIL_OK);
     assert_int_equal(o.b.len, N);
     assert_memory_equal(o.b.data, in, N);
     vg_out_free(&o);
@@ -216,9 +219,9 @@ static void png_and_tiff_predictors(void **state)
     fake_free(&fc);
 
     vg_out_init(&o, 100);
-    assert_int_equal(vg_pdf_unpredict(vigil_span_make("\1\1\1\5\1\1", 6), &o,
-                                      &tiff),
-                     VIGIL_OK);
+    assert_int_equal(
+        vg_pdf_unpredict(vigil_span_make("\1\1\1\5\1\1", 6), &o, &tiff),
+        VIGIL_OK);
     assert_memory_equal(o.b.data, "\1\2\3\5\6\7", 6);
     vg_out_free(&o);
 }
@@ -238,8 +241,7 @@ static void references_and_cycles(void **state)
     assert_int_equal(fake_run_str(&fc, vg_pdf_extract, doc), VIGIL_OK);
     assert_int_equal(fc.n, 2); /* "7 0 obj" inside stream 5 is data */
     assert_non_null(fake_find_str(&fc, "hello"));
-    assert_non_null(
-        fake_find_str(&fc, "abc 7 0 obj <</Length 1>>stream\nx"));
+    assert_non_null(fake_find_str(&fc, "abc 7 0 obj <</Length 1>>stream\nx"));
     fake_free(&fc);
 }
 

@@ -112,9 +112,9 @@ static void other_classes_and_raw_data(void **state)
     add(&native, "\xD0\xCF\x11\xE0 an OLE2 file", 20);
     ole1(&obj, "Word.Document.8", &native);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rtf_extract, doc,
-                              rtf_doc(doc, sizeof doc, &obj, "")),
-                     VIGIL_OK);
+    assert_int_equal(
+        fake_run(&fc, vg_rtf_extract, doc, rtf_doc(doc, sizeof doc, &obj, "")),
+        VIGIL_OK);
     assert_non_null(k = fake_find(&fc, native.p, native.n));
     assert_string_equal(k->name, "Word.Document.8");
     fake_free(&fc);
@@ -122,9 +122,9 @@ static void other_classes_and_raw_data(void **state)
     /* Not OLE1: the decoded bytes as they are. */
     add(&raw, "just bytes", 10);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rtf_extract, doc,
-                              rtf_doc(doc, sizeof doc, &raw, "")),
-                     VIGIL_OK);
+    assert_int_equal(
+        fake_run(&fc, vg_rtf_extract, doc, rtf_doc(doc, sizeof doc, &raw, "")),
+        VIGIL_OK);
     assert_non_null(fake_find_str(&fc, "just bytes"));
     fake_free(&fc);
 }
@@ -164,9 +164,9 @@ static void damaged_documents(void **state)
     (void)state;
 
     fake_init(&fc);
-    assert_int_equal(fake_run_str(&fc, vg_rtf_extract,
-                                  "{\\rtf1{\\*\\objdata 41 42 4"),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(
+        fake_run_str(&fc, vg_rtf_extract, "{\\rtf1{\\*\\objdata 41 42 4"),
+        VIGIL_E_CORRUPT);
     assert_non_null(fake_find_str(&fc, "AB"));
     fake_free(&fc);
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -95,22 +95,21 @@ static void damaged(void **state)
     }
     /* Cut inside the first attachment's data: emitted short, corrupt. */
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, 6 + 15 + 20 + 15 + 9 + 6),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(
+        fake_run(&fc, vg_tnef_extract, t.p, 6 + 15 + 20 + 15 + 9 + 6),
+        VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 2);
     assert_int_equal(fc.kids[1].len, 6);
     fake_free(&fc);
     /* A huge length. */
     t.p[6 + 15 + 1 + 4 + 3] = 0x7f;
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n), VIGIL_E_CORRUPT);
     fake_free(&fc);
     /* Wrong signature. */
     t.p[0] ^= 1;
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 0);
     fake_free(&fc);
 }
