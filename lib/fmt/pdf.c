@@ -543,12 +543,13 @@ static int walk_objects(struct pdf *p)
 {
     /* Streams are emitted in file order; objects whose header lies inside
      * a stream already emitted are data, not objects. */
-    struct pdf_obj *order =
-        vigil_calloc(p->nobjs ? p->nobjs : 1, sizeof *order);
+    struct pdf_obj *order;
     size_t resume = 0;
     int ret = VIGIL_OK;
 
-    if (!order)
+    if (p->nobjs == 0)
+        return VIGIL_OK;
+    if (!(order = vigil_calloc(p->nobjs, sizeof *order)))
         return VIGIL_E_NOMEM;
     memcpy(order, p->objs, p->nobjs * sizeof *order);
     qsort(p->objs, p->nobjs, sizeof *p->objs, obj_cmp);

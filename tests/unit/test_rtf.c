@@ -109,7 +109,7 @@ static void other_classes_and_raw_data(void **state)
     const struct fake_kid *k;
     (void)state;
 
-    add(&native, "\xD0\xCF\x11\xE0 an OLE2 file", 20);
+    add(&native, "\xD0\xCF\x11\xE0 an OLE2 file", 18);
     ole1(&obj, "Word.Document.8", &native);
     fake_init(&fc);
     assert_int_equal(
