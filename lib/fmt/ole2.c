@@ -22,6 +22,11 @@
 #define ENT_STREAM 2
 #define ENT_ROOT 5
 #define VBA_DIR_CAP ((size_t)16 << 20) /* decompressed dir stream */
+/* Per file: all dir streams decompressed, and module look-ups. Real
+ * projects are far below both; hostile ones would otherwise decompress
+ * many tiny dir streams 2000-fold or name one stream a million times. */
+#define VBA_DIR_BUDGET ((size_t)64 << 20)
+#define VBA_MAX_MODULES 4096u
 
 static const uint8_t ole2_magic[8] = {0xD0, 0xCF, 0x11, 0xE0,
                                       0xA1, 0xB1, 0x1A, 0xE1};
@@ -47,6 +52,9 @@ struct ole2 {
     size_t ndir;
     uint32_t *parent;
     uint32_t gen;
+    size_t vba_dir_budget;
+    unsigned vba_modules;
+    uint8_t *vba_done; /* stream entries already decompressed as modules */
 };
 
 /* ---- sector tables ---- */
@@ -360,12 +368,18 @@ static int vba_module(void *ctx, const struct vg_vba_module *m)
     struct ole2 *o = vc->o;
     struct vg_child_info ci = vg_child_info_none();
     struct vigil_span src;
-    int i = find_sibling(o, vc->storage, m->stream), ret;
+    int i, ret;
 
+    if (++o->vba_modules > VBA_MAX_MODULES)
+        return VIGIL_E_CORRUPT; /* stops the walk */
+    i = find_sibling(o, vc->storage, m->stream);
+    if (i >= 0 && o->vba_done[i])
+        return VIGIL_OK; /* each module stream is decoded once */
     if (i < 0) {
         o->corrupt = true;
         return VIGIL_OK;
     }
+    o->vba_done[i] = 1;
     if ((ret = read_stream(o, (size_t)i, &o->tmp)) != VIGIL_OK)
         return ret;
     src = vg_out_span(&o->tmp);
@@ -393,8 +407,10 @@ static int vba_project(struct ole2 *o, size_t dir_idx)
 
     if ((ret = read_stream(o, dir_idx, &o->tmp)) != VIGIL_OK)
         return ret;
-    vg_out_init(&dir, VBA_DIR_CAP);
+    vg_out_init(&dir, o->vba_dir_budget < VBA_DIR_CAP ? o->vba_dir_budget
+                                                      : VBA_DIR_CAP);
     ret = vg_vba_decompress(vg_out_span(&o->tmp), &dir);
+    o->vba_dir_budget -= dir.b.len;
     if (ret == VIGIL_OK || ret == VIGIL_E_CORRUPT) {
         if (ret != VIGIL_OK)
             o->corrupt = true;
@@ -466,6 +482,10 @@ static int emit_streams(struct ole2 *o)
 
 static int emit_vba(struct ole2 *o)
 {
+    o->vba_dir_budget = VBA_DIR_BUDGET;
+    o->vba_done = vigil_calloc(o->ndir, 1);
+    if (!o->vba_done)
+        return VIGIL_E_NOMEM;
     for (size_t i = 0; i < o->ndir; i++) {
         struct vigil_cursor e = dir_entry(o, i);
         char name[64];
@@ -490,6 +510,7 @@ static void ole2_free(struct ole2 *o)
     vg_out_free(&o->tmp);
     vg_out_free(&o->out);
     vigil_free(o->parent);
+    vigil_free(o->vba_done);
 }
 
 int vg_ole2_extract(struct vigil_span in, const struct vg_extract *x)

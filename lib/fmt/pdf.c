@@ -4,6 +4,7 @@
 // dictionaries, and the filter chain of fmt/pdf_filters.c.
 #include "fmt/pdf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #define PDF_MAX_FILTERS 8  /* filters applied to one stream */
 #define PDF_NAME_MAX 64    /* decoded name length compared */
 #define PDF_MAX_NESTING 64 /* dictionary/array depth skipped */
+#define PDF_MAX_OBJECTS (1u << 22) /* object headers kept */
+#define PDF_FUEL_PER_BYTE 64u      /* tokenizer budget, see burn() */
+#define PDF_FUEL_BASE ((size_t)1 << 20)
 
 struct pdf_obj {
     uint32_t num;
@@ -31,6 +35,7 @@ struct pdf {
     struct pdf_obj *objs;
     size_t nobjs;
     struct vg_out a, b;
+    size_t fuel; /* bytes the tokenizer may still scan (see burn) */
     bool corrupt;
 };
 
@@ -53,9 +58,33 @@ static bool is_digit(uint8_t c)
     return c >= '0' && c <= '9';
 }
 
-/* Skip blanks and comments from i; @return the new offset. */
-static size_t skip_ws(struct vigil_span s, size_t i)
+/*
+ * Every scan of the tokenizer is charged to p->fuel, a budget proportional
+ * to the file size: dictionaries are re-read for each key looked up and
+ * references point anywhere, so without it a file of many objects that
+ * each open an unterminated string or array would cost time quadratic in
+ * its size. Out of fuel, every scan ends at once (the file is corrupt).
+ * @return true if the scan from..to may stand.
+ */
+static bool burn(struct pdf *p, size_t from, size_t to)
 {
+    size_t cost = to - from + 1;
+
+    if (cost > p->fuel) {
+        p->fuel = 0;
+        p->corrupt = true;
+        return false;
+    }
+    p->fuel -= cost;
+    return true;
+}
+
+/* Skip blanks and comments from i; @return the new offset. */
+static size_t skip_ws(struct pdf *p, size_t i)
+{
+    struct vigil_span s = p->in;
+    size_t from = i;
+
     while (i < s.len) {
         if (is_space(s.p[i])) {
             i++;
@@ -66,12 +95,14 @@ static size_t skip_ws(struct vigil_span s, size_t i)
             break;
         }
     }
-    return i;
+    return burn(p, from, i) ? i : s.len;
 }
 
 /* End of a literal string starting at '(' (balanced, with escapes). */
-static size_t skip_string(struct vigil_span s, size_t i)
+static size_t skip_string(struct pdf *p, size_t i)
 {
+    struct vigil_span s = p->in;
+    size_t from = i;
     unsigned depth = 0;
 
     for (; i < s.len; i++) {
@@ -80,30 +111,35 @@ static size_t skip_string(struct vigil_span s, size_t i)
         else if (s.p[i] == '(')
             depth++;
         else if (s.p[i] == ')' && --depth == 0)
-            return i + 1;
+            return burn(p, from, i) ? i + 1 : s.len;
     }
+    (void)burn(p, from, s.len);
     return s.len;
 }
 
-static size_t skip_regular(struct vigil_span s, size_t i)
+static size_t skip_regular(struct pdf *p, size_t i)
 {
+    struct vigil_span s = p->in;
+    size_t from = i;
+
     while (i < s.len && !is_space(s.p[i]) && !is_delim(s.p[i]))
         i++;
-    return i;
+    return burn(p, from, i) ? i : s.len;
 }
 
 /* Skip one object (of any kind, nested to a bound) starting at i. */
-static size_t skip_object(struct vigil_span s, size_t i)
+static size_t skip_object(struct pdf *p, size_t i)
 {
+    struct vigil_span s = p->in;
     unsigned depth = 0;
 
     do {
-        i = skip_ws(s, i);
+        i = skip_ws(p, i);
         if (i >= s.len)
             return s.len;
         uint8_t c = s.p[i];
         if (c == '(') {
-            i = skip_string(s, i);
+            i = skip_string(p, i);
         } else if (c == '<' && i + 1 < s.len && s.p[i + 1] == '<') {
             i += 2;
             depth++;
@@ -112,7 +148,8 @@ static size_t skip_object(struct vigil_span s, size_t i)
             depth = depth ? depth - 1 : 0;
         } else if (c == '<') {
             const uint8_t *e = memchr(s.p + i, '>', s.len - i);
-            i = e ? (size_t)(e - s.p) + 1 : s.len;
+            size_t to = e ? (size_t)(e - s.p) + 1 : s.len;
+            i = burn(p, i, to) ? to : s.len;
         } else if (c == '[') {
             i++;
             depth++;
@@ -120,11 +157,11 @@ static size_t skip_object(struct vigil_span s, size_t i)
             i++;
             depth = depth ? depth - 1 : 0;
         } else if (c == '/') {
-            i = skip_regular(s, i + 1);
+            i = skip_regular(p, i + 1);
         } else if (is_delim(c)) {
             i++;
         } else {
-            i = skip_regular(s, i);
+            i = skip_regular(p, i);
         }
         if (depth > PDF_MAX_NESTING)
             return s.len;
@@ -133,9 +170,10 @@ static size_t skip_object(struct vigil_span s, size_t i)
 }
 
 /* Decode name bytes at i (after '/'), #xx escapes included. */
-static size_t read_name(struct vigil_span s, size_t i, char *out, size_t cap)
+static size_t read_name(struct pdf *p, size_t i, char *out, size_t cap)
 {
-    size_t o = 0;
+    struct vigil_span s = p->in;
+    size_t o = 0, from = i;
 
     while (i < s.len && !is_space(s.p[i]) && !is_delim(s.p[i])) {
         int hi, lo;
@@ -149,7 +187,7 @@ static size_t read_name(struct vigil_span s, size_t i, char *out, size_t cap)
             out[o++] = (char)c;
     }
     out[o] = '\0';
-    return i;
+    return burn(p, from, i) ? i : s.len;
 }
 
 static bool name_is(const char *n, const char *a, const char *b)
@@ -175,17 +213,18 @@ static bool read_uint(struct vigil_span s, size_t i, uint64_t *v, size_t *end)
 }
 
 /* "N G R" at i: @return true and the object number. */
-static bool read_ref(struct vigil_span s, size_t i, uint64_t *num)
+static bool read_ref(struct pdf *p, size_t i, uint64_t *num)
 {
+    struct vigil_span s = p->in;
     uint64_t gen;
     size_t e;
 
     if (!read_uint(s, i, num, &e) || e >= s.len || !is_space(s.p[e]))
         return false;
-    if (!read_uint(s, skip_ws(s, e), &gen, &e) || e >= s.len ||
+    if (!read_uint(s, skip_ws(p, e), &gen, &e) || e >= s.len ||
         !is_space(s.p[e]))
         return false;
-    e = skip_ws(s, e);
+    e = skip_ws(p, e);
     return e < s.len && s.p[e] == 'R' &&
            (e + 1 >= s.len || is_space(s.p[e + 1]) || is_delim(s.p[e + 1]));
 }
@@ -222,36 +261,36 @@ static const struct pdf_obj *find_obj(const struct pdf *p, uint64_t num)
 
 /* The value at i, or where an "N G R" at i points (one level only: a
  * reference to a reference is not followed, so cycles cannot loop). */
-static size_t resolve(const struct pdf *p, size_t i)
+static size_t resolve(struct pdf *p, size_t i)
 {
     uint64_t num;
     const struct pdf_obj *o;
 
-    if (read_ref(p->in, i, &num) && (o = find_obj(p, num)) != NULL)
-        return skip_ws(p->in, o->body);
+    if (read_ref(p, i, &num) && (o = find_obj(p, num)) != NULL)
+        return skip_ws(p, o->body);
     return i;
 }
 
 /* Offset of the value of /key in the dictionary at d ("<<"), or 0. */
-static size_t dict_get(const struct pdf *p, size_t d, const char *key)
+static size_t dict_get(struct pdf *p, size_t d, const char *key)
 {
     struct vigil_span s = p->in;
     size_t i = d + 2;
     char name[PDF_NAME_MAX];
 
     for (;;) {
-        i = skip_ws(s, i);
+        i = skip_ws(p, i);
         if (i >= s.len || (s.p[i] == '>' && i + 1 < s.len && s.p[i + 1] == '>'))
             return 0;
         if (s.p[i] != '/') {
-            i = skip_object(s, i);
+            i = skip_object(p, i);
             continue;
         }
-        i = read_name(s, i + 1, name, sizeof name);
-        i = skip_ws(s, i);
+        i = read_name(p, i + 1, name, sizeof name);
+        i = skip_ws(p, i);
         if (!strcmp(name, key))
             return resolve(p, i);
-        i = skip_object(s, i);
+        i = skip_object(p, i);
     }
 }
 
@@ -260,7 +299,7 @@ static bool is_dict(struct vigil_span s, size_t i)
     return i + 1 < s.len && s.p[i] == '<' && s.p[i + 1] == '<';
 }
 
-static int dict_int(const struct pdf *p, size_t d, const char *key, int def)
+static int dict_int(struct pdf *p, size_t d, const char *key, int def)
 {
     size_t v = d ? dict_get(p, d, key) : 0;
     uint64_t n;
@@ -295,7 +334,7 @@ static enum pdf_filter filter_of(const char *n)
 }
 
 /* Items of a name or an array value at v: offsets of up to cap items. */
-static size_t value_items(const struct pdf *p, size_t v, size_t *items,
+static size_t value_items(struct pdf *p, size_t v, size_t *items,
                           size_t cap)
 {
     struct vigil_span s = p->in;
@@ -307,13 +346,13 @@ static size_t value_items(const struct pdf *p, size_t v, size_t *items,
         items[0] = v;
         return 1;
     }
-    for (i = skip_ws(s, v + 1); i < s.len && s.p[i] != ']' && n < cap;
-         i = skip_ws(s, skip_object(s, i)))
+    for (i = skip_ws(p, v + 1); i < s.len && s.p[i] != ']' && n < cap;
+         i = skip_ws(p, skip_object(p, i)))
         items[n++] = resolve(p, i);
     return n;
 }
 
-static size_t stream_filters(const struct pdf *p, size_t d,
+static size_t stream_filters(struct pdf *p, size_t d,
                              struct filter_step *st)
 {
     size_t fi[PDF_MAX_FILTERS], pi[PDF_MAX_FILTERS], nf, np;
@@ -325,7 +364,7 @@ static size_t stream_filters(const struct pdf *p, size_t d,
         if (fi[k] >= p->in.len || p->in.p[fi[k]] != '/') {
             st[k].f = PF_OTHER;
         } else {
-            read_name(p->in, fi[k] + 1, name, sizeof name);
+            read_name(p, fi[k] + 1, name, sizeof name);
             st[k].f = filter_of(name);
         }
         st[k].parms = k < np && is_dict(p->in, pi[k]) ? pi[k] : 0;
@@ -333,7 +372,7 @@ static size_t stream_filters(const struct pdf *p, size_t d,
     return nf;
 }
 
-static int apply(const struct pdf *p, const struct filter_step *st,
+static int apply(struct pdf *p, const struct filter_step *st,
                  struct vigil_span in, struct vg_out *o)
 {
     switch (st->f) {
@@ -347,7 +386,7 @@ static int apply(const struct pdf *p, const struct filter_step *st,
     }
 }
 
-static struct vg_pdf_predictor predictor_of(const struct pdf *p, size_t d)
+static struct vg_pdf_predictor predictor_of(struct pdf *p, size_t d)
 {
     struct vg_pdf_predictor pr;
 
@@ -421,7 +460,7 @@ static size_t stream_end(struct pdf *p, size_t d, size_t start)
     const uint8_t *hit;
 
     if (v && read_uint(s, v, &len, NULL) && len <= s.len - start) {
-        e = skip_ws(s, start + (size_t)len);
+        e = skip_ws(p, start + (size_t)len);
         if (e + 9 <= s.len && !memcmp(s.p + e, "endstream", 9))
             return start + (size_t)len;
     }
@@ -461,11 +500,11 @@ static int emit_stream(struct pdf *p, const struct pdf_obj *o, size_t d,
 static int do_object(struct pdf *p, const struct pdf_obj *o, size_t *resume)
 {
     struct vigil_span s = p->in;
-    size_t d = skip_ws(s, o->body), i, start, end;
+    size_t d = skip_ws(p, o->body), i, start, end;
 
     if (!is_dict(s, d))
         return VIGIL_OK;
-    i = skip_ws(s, skip_object(s, d));
+    i = skip_ws(p, skip_object(p, d));
     if (i + 6 > s.len || memcmp(s.p + i, "stream", 6) != 0)
         return VIGIL_OK;
     start = i + 6;
@@ -526,6 +565,10 @@ static int collect_objects(struct pdf *p)
         i = k + 3;
         if (!obj_header(s, k, &o))
             continue;
+        if (p->nobjs == PDF_MAX_OBJECTS) {
+            p->corrupt = true;
+            break;
+        }
         if (p->nobjs == cap) {
             size_t ncap = cap ? cap * 2 : 64;
             struct pdf_obj *n = vigil_reallocarray(p->objs, ncap, sizeof *n);
@@ -570,6 +613,9 @@ int vg_pdf_extract(struct vigil_span in, const struct vg_extract *x)
     memset(&p, 0, sizeof p);
     p.x = x;
     p.in = in;
+    p.fuel = in.len > (SIZE_MAX - PDF_FUEL_BASE) / PDF_FUEL_PER_BYTE
+                 ? SIZE_MAX
+                 : in.len * PDF_FUEL_PER_BYTE + PDF_FUEL_BASE;
     vg_out_init(&p.a, x->max_child);
     vg_out_init(&p.b, x->max_child);
     ret = collect_objects(&p);

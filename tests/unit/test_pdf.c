@@ -3,6 +3,8 @@
 // references, and hostile documents.
 #include "test_main.h"
 
+#include <time.h>
+
 #include <zlib.h>
 
 #include "fmt/pdf.h"
@@ -320,6 +322,29 @@ static void malformed_inputs(void **state)
     }
 }
 
+/* Many objects that each open a string that never closes: without the
+ * tokenizer budget every object would scan to the end of the file. */
+static void unterminated_objects_stay_linear(void **state)
+{
+    enum { N = 200000 };
+    static const char one[] = "1 0 obj<</Length 1 0 R/Filter[(\n";
+    size_t n = sizeof one - 1;
+    char *doc = malloc(N * n);
+    struct fake_core fc;
+    clock_t t0 = clock();
+    (void)state;
+
+    for (size_t i = 0; i < N; i++)
+        memcpy(doc + i * n, one, n);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_pdf_extract, doc, N * n),
+                     VIGIL_E_CORRUPT);
+    assert_int_equal(fc.n, 0);
+    assert_true(clock() - t0 < 20 * CLOCKS_PER_SEC);
+    fake_free(&fc);
+    free(doc);
+}
+
 static void limits_and_stop(void **state)
 {
     static const char doc[] =
@@ -371,6 +396,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(references_and_cycles),
         cmocka_unit_test(unknown_filter_and_damage),
         cmocka_unit_test(malformed_inputs),
+        cmocka_unit_test(unterminated_objects_stay_linear),
         cmocka_unit_test(limits_and_stop),
         cmocka_unit_test(clamav_sample),
     };
