@@ -658,3 +658,25 @@ int vg_mail_extract(struct vigil_span in, const struct vg_extract *x)
     vigil_free(m);
     return ret;
 }
+
+int vg_uu_extract(struct vigil_span in, const struct vg_extract *x)
+{
+    struct vg_out out;
+    struct vg_child_info ci = vg_child_info_none();
+    char name[MAIL_NAME_MAX];
+    size_t pos = 0;
+    int err, ret = VIGIL_OK;
+    bool any = false;
+
+    vg_out_init(&out, x->max_child);
+    ci.name = name;
+    while (ret == VIGIL_OK &&
+           vg_uu_next(in, &pos, &out, name, sizeof name, &err)) {
+        any = true;
+        ret = err != VIGIL_OK ? err : vg_out_emit(&out, x, &ci);
+    }
+    vg_out_free(&out);
+    if (ret == VIGIL_OK && !any)
+        ret = VIGIL_E_CORRUPT;
+    return ret;
+}

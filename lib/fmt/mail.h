@@ -18,4 +18,12 @@
  */
 int vg_mail_extract(struct vigil_span in, const struct vg_extract *x);
 
+/**
+ * Extract every uuencoded file ("begin MODE NAME" ... "end") of a text,
+ * named by its begin line: the handler for VG_FT_UUENCODED.
+ * @return VIGIL_OK, VIGIL_E_CORRUPT (no uuencoded file), VIGIL_E_NOMEM,
+ *         or what emit returned.
+ */
+int vg_uu_extract(struct vigil_span in, const struct vg_extract *x);
+
 #endif

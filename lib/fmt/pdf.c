@@ -16,9 +16,9 @@
 #include "util/alloc.h"
 #include "vigil/vigil.h"
 
-#define PDF_MAX_FILTERS 8  /* filters applied to one stream */
-#define PDF_NAME_MAX 64    /* decoded name length compared */
-#define PDF_MAX_NESTING 64 /* dictionary/array depth skipped */
+#define PDF_MAX_FILTERS 8          /* filters applied to one stream */
+#define PDF_NAME_MAX 64            /* decoded name length compared */
+#define PDF_MAX_NESTING 64         /* dictionary/array depth skipped */
 #define PDF_MAX_OBJECTS (1u << 22) /* object headers kept */
 #define PDF_FUEL_PER_BYTE 64u      /* tokenizer budget, see burn() */
 #define PDF_FUEL_BASE ((size_t)1 << 20)
@@ -334,8 +334,7 @@ static enum pdf_filter filter_of(const char *n)
 }
 
 /* Items of a name or an array value at v: offsets of up to cap items. */
-static size_t value_items(struct pdf *p, size_t v, size_t *items,
-                          size_t cap)
+static size_t value_items(struct pdf *p, size_t v, size_t *items, size_t cap)
 {
     struct vigil_span s = p->in;
     size_t n = 0, i;
@@ -352,8 +351,7 @@ static size_t value_items(struct pdf *p, size_t v, size_t *items,
     return n;
 }
 
-static size_t stream_filters(struct pdf *p, size_t d,
-                             struct filter_step *st)
+static size_t stream_filters(struct pdf *p, size_t d, struct filter_step *st)
 {
     size_t fi[PDF_MAX_FILTERS], pi[PDF_MAX_FILTERS], nf, np;
     char name[PDF_NAME_MAX];

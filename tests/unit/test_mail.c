@@ -76,6 +76,27 @@ static void uuencode_in_text_and_cte(void **state)
     fake_free(&fc);
 }
 
+static void uuencoded_file(void **state)
+{
+    struct fake_core fc;
+    (void)state;
+
+    fake_init(&fc);
+    assert_int_equal(fake_run_str(&fc, vg_uu_extract,
+                                  UU_CAT "text\r\nbegin 600 b\r\n"
+                                         "#0V%T\r\nend\r\n"),
+                     VIGIL_OK);
+    assert_int_equal(fc.n, 2);
+    assert_string_equal(fc.kids[0].name, "cat.txt");
+    assert_string_equal(fc.kids[1].name, "b");
+    assert_memory_equal(fc.kids[1].p, "Cat", 3);
+    fake_free(&fc);
+    fake_init(&fc);
+    assert_int_equal(fake_run_str(&fc, vg_uu_extract, "begin 64x a\n"),
+                     VIGIL_E_CORRUPT);
+    fake_free(&fc);
+}
+
 static void rfc2231_parameters(void **state)
 {
     struct fake_core fc;
@@ -319,6 +340,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(base64_attachment_named),
         cmocka_unit_test(quoted_printable),
         cmocka_unit_test(uuencode_in_text_and_cte),
+        cmocka_unit_test(uuencoded_file),
         cmocka_unit_test(rfc2231_parameters),
         cmocka_unit_test(nested_multipart_recursion),
         cmocka_unit_test(every_declared_boundary),
