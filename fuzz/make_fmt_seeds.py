@@ -329,8 +329,150 @@ def tnef_seeds():
         tnef_attr(2, 0x00018010, b"x.exe\0") + b"\r\n")
 
 
+# ---- PDF standard security handler (ISO 32000-2 7.6.4) ----
+
+PW_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E80"
+                       "2F0CA9FE6453697A")
+
+
+def rc4(key, data):
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) & 255
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for b in data:
+        i = (i + 1) & 255
+        j = (j + s[i]) & 255
+        s[i], s[j] = s[j], s[i]
+        out.append(b ^ s[(s[i] + s[j]) & 255])
+    return bytes(out)
+
+
+def aes_cbc(key, iv, data, encrypt=True):
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+    x = c.encryptor() if encrypt else c.decryptor()
+    return x.update(data) + x.finalize()
+
+
+def pkcs7(data):
+    n = 16 - len(data) % 16
+    return data + bytes([n]) * n
+
+
+def hash_2b(pw, salt, udata=b""):
+    import hashlib
+    k = hashlib.sha256(pw + salt + udata).digest()
+    i = 0
+    while True:
+        e = aes_cbc(k[:16], k[16:32], (pw + k + udata) * 64)
+        k = [hashlib.sha256, hashlib.sha384,
+             hashlib.sha512][sum(e[:16]) % 3](e).digest()
+        i += 1
+        if i >= 64 and e[-1] <= i - 32:
+            return k[:32]
+
+
+def pdf_lit(b):
+    out = b"("
+    for c in b:
+        if c in b"()\\" or c < 32 or c > 126:
+            out += b"\\%03o" % c
+        else:
+            out += bytes([c])
+    return out + b")"
+
+
+def pdf_encrypted(kind, payload, user_pw=b""):
+    import hashlib
+    ident = bytes(range(16))
+    P = -1028
+    body = zlib.compress(payload)
+    iv = bytes(range(100, 116))
+    if kind in ("rc4", "aesv2"):
+        R, V, n = (3, 2, 16) if kind == "rc4" else (4, 4, 16)
+        h = hashlib.md5((b"owner" + PW_PAD)[:32]).digest()
+        for _ in range(50):
+            h = hashlib.md5(h[:n]).digest()
+        O = rc4(h[:n], (user_pw + PW_PAD)[:32])
+        for i in range(1, 20):
+            O = rc4(bytes(b ^ i for b in h[:n]), O)
+        key = hashlib.md5((user_pw + PW_PAD)[:32] + O +
+                          struct.pack("<i", P) + ident).digest()
+        for _ in range(50):
+            key = hashlib.md5(key[:n]).digest()
+        key = key[:n]
+        x = rc4(key, hashlib.md5(PW_PAD + ident).digest())
+        for i in range(1, 20):
+            x = rc4(bytes(b ^ i for b in key), x)
+        U = x + bytes(16)
+        okey = hashlib.md5(key + struct.pack("<I", 3)[:3] + b"\0\0" +
+                           (b"sAlT" if kind == "aesv2" else b"")).digest()
+        okey = okey[:min(n + 5, 16)]
+        data = (rc4(okey, body) if kind == "rc4"
+                else iv + aes_cbc(okey, iv, pkcs7(body)))
+        enc = (b"<< /Filter /Standard /V %d /R %d /Length 128 /P %d /O <%s>"
+               b" /U %s" % (V, R, P, O.hex().encode(), pdf_lit(U)))
+        if V == 4:
+            enc += (b" /CF << /StdCF << /CFM /AESV2 /Length 16 >> >>"
+                    b" /StmF /StdCF /StrF /StdCF")
+        enc += b" >>"
+    else:
+        fkey = bytes(range(32, 64))
+        vs, ks = b"valsalt!", b"keysalt!"
+        U = hash_2b(user_pw, vs) + vs + ks
+        UE = aes_cbc(hash_2b(user_pw, ks), bytes(16), fkey)
+        data = iv + aes_cbc(fkey, iv, pkcs7(body))
+        enc = (b"<< /Filter /Standard /V 5 /R 6 /Length 256 /P %d /O <%s>"
+               b" /U <%s> /OE <%s> /UE <%s> /Perms <%s> /CF << /StdCF << "
+               b"/CFM /AESV3 /Length 32 >> >> /StmF /StdCF /StrF /StdCF >>"
+               % (P, bytes(48).hex().encode(), U.hex().encode(),
+                  bytes(32).hex().encode(), UE.hex().encode(),
+                  bytes(16).hex().encode()))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [] /Count 0 >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) +
+            data + b"\nendstream", enc]
+    doc = b"%PDF-1.7\n"
+    offs = []
+    for k, o in enumerate(objs):
+        offs.append(len(doc))
+        doc += b"%d 0 obj " % (k + 1) + o + b"\nendobj\n"
+    xref = len(doc)
+    doc += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    doc += b"".join(b"%010d 00000 n \n" % o for o in offs)
+    doc += (b"trailer << /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s><%s>]"
+            b" >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objs) + 1, ident.hex().encode(), ident.hex().encode(),
+               xref))
+    return doc
+
+
+PDF_PAYLOAD = b"vigil encrypted stream payload " * 4
+
+
+def write_test_sample(name, data):
+    d = os.path.join(HERE, "..", "tests", "data", "fmt")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name + ".b64"), "w") as f:
+        f.write(base64.encodebytes(data).decode())
+
+
+def pdf_crypt_seeds():
+    for kind in ("rc4", "aesv2", "aesv3"):
+        doc = pdf_encrypted(kind, PDF_PAYLOAD)
+        put("pdf", "enc_" + kind, doc)
+        write_test_sample("enc_" + kind + ".pdf", doc)
+    write_test_sample("enc_locked.pdf",
+                      pdf_encrypted("aesv2", PDF_PAYLOAD, b"secret"))
+
+
 def main():
-    which = sys.argv[1:] or ["mail", "ole2", "pdf", "rtf", "binhex", "tnef"]
+    which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
+                              "tnef"]
     for w in which:
         globals()[w + "_seeds"]()
 

@@ -12,6 +12,7 @@
 #include "fmt/inflate.h"
 #include "fmt/mimecodec.h"
 #include "fmt/outbuf.h"
+#include "fmt/pdf_crypt.h"
 #include "fmt/pdf_filters.h"
 #include "util/alloc.h"
 #include "vigil/vigil.h"
@@ -24,7 +25,7 @@
 #define PDF_FUEL_BASE ((size_t)1 << 20)
 
 struct pdf_obj {
-    uint32_t num;
+    uint32_t num, gen;
     size_t body;  /* offset just after "obj" */
     size_t start; /* offset of the object number */
 };
@@ -34,8 +35,14 @@ struct pdf {
     struct vigil_span in;
     struct pdf_obj *objs;
     size_t nobjs;
-    struct vg_out a, b;
-    size_t fuel; /* bytes the tokenizer may still scan (see burn) */
+    struct vg_out a, b, c;
+    /* Encryption: none, decryptable (empty user password), or not. */
+    enum { PDF_PLAIN, PDF_DECRYPT, PDF_LOCKED } crypt_state;
+    bool crypt_encrypt_metadata;
+    struct vg_pdf_crypt crypt;
+    size_t encrypt_obj;   /* offset of the Encrypt dictionary */
+    uint8_t cbuf[5][128]; /* O, U, OE, UE, ID[0] */
+    size_t fuel;          /* bytes the tokenizer may still scan (see burn) */
     bool corrupt;
 };
 
@@ -235,6 +242,13 @@ static int obj_cmp(const void *a, const void *b)
 
     if (x->num != y->num)
         return x->num < y->num ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int obj_cmp_start(const void *a, const void *b)
+{
+    const struct pdf_obj *x = a, *y = b;
+
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
@@ -475,20 +489,209 @@ static size_t stream_end(struct pdf *p, size_t d, size_t start)
     return e;
 }
 
+/* ---- encryption ---- */
+
+/* A literal "(...)" or hex "<...>" string at i, decoded into out.
+ * @return its length (at most cap), or 0 if there is no string at i. */
+static size_t read_string(struct pdf *p, size_t i, uint8_t *out, size_t cap)
+{
+    struct vigil_span s = p->in;
+    size_t o = 0, end;
+
+    if (i >= s.len || (s.p[i] != '(' && s.p[i] != '<'))
+        return 0;
+    end = s.p[i] == '(' ? skip_string(p, i) : skip_object(p, i);
+    if (s.p[i] == '<') {
+        int hi = -1;
+        for (i++; i < end && o < cap; i++) {
+            int v = vg_hexval(s.p[i]);
+            if (v < 0)
+                continue;
+            if (hi < 0) {
+                hi = v;
+            } else {
+                out[o++] = (uint8_t)(hi << 4 | v);
+                hi = -1;
+            }
+        }
+        return o;
+    }
+    for (i++; i + 1 < end && o < cap; i++) {
+        uint8_t c = s.p[i];
+        if (c == '\\' && i + 2 < end) {
+            static const char esc[] = "n\nr\rt\tb\bf\f";
+            const char *e = memchr(esc, s.p[++i], sizeof esc - 1);
+            c = s.p[i];
+            if (e && (e - esc) % 2 == 0) {
+                c = (uint8_t)e[1];
+            } else if (c >= '0' && c <= '7') {
+                unsigned v = 0;
+                for (unsigned k = 0;
+                     k < 3 && i + 1 < end && s.p[i] >= '0' && s.p[i] <= '7';
+                     k++)
+                    v = v * 8 + (unsigned)(s.p[i++] - '0');
+                i--;
+                c = (uint8_t)v;
+            } else if (c == '\r' || c == '\n') {
+                continue; /* a line continuation */
+            }
+        }
+        out[o++] = c;
+    }
+    return o;
+}
+
+static int64_t dict_sint(struct pdf *p, size_t d, const char *key, int64_t def)
+{
+    size_t v = dict_get(p, d, key);
+    uint64_t n;
+    bool neg = v && v < p->in.len && p->in.p[v] == '-';
+
+    if (!v || !read_uint(p->in, v + neg, &n, NULL) || n > INT32_MAX)
+        return def;
+    return neg ? -(int64_t)n : (int64_t)n;
+}
+
+/* Offset of the value after the last "/key" of the file whose value
+ * starts with one of the bytes in @p first (a reference is followed). */
+static size_t last_key(struct pdf *p, const char *key, const char *first)
+{
+    size_t i = 0, found = 0, n = strlen(key);
+    const uint8_t *hit;
+
+    while ((hit = find_bytes(p->in, i, key)) != NULL) {
+        size_t v = (size_t)(hit - p->in.p) + n;
+        i = v;
+        if (v < p->in.len && !is_space(p->in.p[v]) && !is_delim(p->in.p[v]))
+            continue;
+        v = resolve(p, skip_ws(p, v));
+        if (v < p->in.len && strchr(first, p->in.p[v]))
+            found = v;
+    }
+    return found;
+}
+
+static void crypt_string(struct pdf *p, size_t d, const char *key,
+                         unsigned slot, struct vigil_span *out)
+{
+    size_t v = dict_get(p, d, key);
+    size_t n = v ? read_string(p, v, p->cbuf[slot], sizeof p->cbuf[slot]) : 0;
+
+    *out = vigil_span_make(p->cbuf[slot], n);
+}
+
+/* The crypt filter of streams: /StmF names an entry of /CF. */
+static enum vg_pdf_cfm stream_cfm(struct pdf *p, size_t d, bool *identity)
+{
+    char stmf[PDF_NAME_MAX] = "", cfm[PDF_NAME_MAX] = "";
+    size_t v = dict_get(p, d, "StmF"), cf;
+
+    *identity = false;
+    if (v && p->in.p[v] == '/')
+        read_name(p, v + 1, stmf, sizeof stmf);
+    if (!strcmp(stmf, "Identity"))
+        *identity = true;
+    cf = dict_get(p, d, "CF");
+    if (stmf[0] && cf && is_dict(p->in, cf) && (v = dict_get(p, cf, stmf)) &&
+        is_dict(p->in, v) && (v = dict_get(p, v, "CFM")) && p->in.p[v] == '/')
+        read_name(p, v + 1, cfm, sizeof cfm);
+    if (!strcmp(cfm, "AESV2"))
+        return VG_PDF_AESV2;
+    if (!strcmp(cfm, "AESV3"))
+        return VG_PDF_AESV3;
+    return VG_PDF_RC4;
+}
+
+/* Find /Encrypt (trailer or cross-reference stream) and, for the standard
+ * handler with the empty user password, the file key. */
+static int find_encryption(struct pdf *p)
+{
+    struct vg_pdf_crypt_params pp;
+    size_t d = last_key(p, "/Encrypt", "<"), id;
+    char filter[PDF_NAME_MAX] = "";
+    size_t v;
+    bool identity;
+    int ret;
+
+    if (!d)
+        return VIGIL_OK;
+    p->encrypt_obj = d;
+    p->crypt_state = PDF_LOCKED;
+    memset(&pp, 0, sizeof pp);
+    if ((v = dict_get(p, d, "Filter")) && p->in.p[v] == '/')
+        read_name(p, v + 1, filter, sizeof filter);
+    pp.v = dict_int(p, d, "V", 0);
+    pp.r = dict_int(p, d, "R", 0);
+    pp.length_bits = dict_int(p, d, "Length", 40);
+    pp.p = dict_sint(p, d, "P", 0);
+    v = dict_get(p, d, "EncryptMetadata");
+    pp.encrypt_metadata =
+        !(v && v + 5 <= p->in.len && !memcmp(p->in.p + v, "false", 5));
+    p->crypt_encrypt_metadata = pp.encrypt_metadata;
+    pp.cfm = pp.v >= 4 ? stream_cfm(p, d, &identity) : VG_PDF_RC4;
+    crypt_string(p, d, "O", 0, &pp.o);
+    crypt_string(p, d, "U", 1, &pp.u);
+    crypt_string(p, d, "OE", 2, &pp.oe);
+    crypt_string(p, d, "UE", 3, &pp.ue);
+    id = last_key(p, "/ID", "[");
+    if (id)
+        id = skip_ws(p, id + 1);
+    pp.id0 = vigil_span_make(p->cbuf[4],
+                             id ? read_string(p, id, p->cbuf[4], 128) : 0);
+    if (strcmp(filter, "Standard") != 0)
+        return VIGIL_OK; /* another handler: streams stay locked */
+    if (pp.v >= 4 && identity) {
+        p->crypt_state = PDF_PLAIN;
+        return VIGIL_OK;
+    }
+    ret = vg_pdf_crypt_init(&pp, &p->crypt);
+    if (ret == VIGIL_OK)
+        p->crypt_state = PDF_DECRYPT;
+    return ret == VIGIL_E_NOMEM ? ret : VIGIL_OK;
+}
+
+/* Streams the handler leaves in the clear. */
+static bool stream_is_clear(struct pdf *p, size_t d)
+{
+    size_t v = dict_get(p, d, "Type");
+    char type[PDF_NAME_MAX] = "";
+
+    if (v && p->in.p[v] == '/')
+        read_name(p, v + 1, type, sizeof type);
+    return !strcmp(type, "XRef") ||
+           (!strcmp(type, "Metadata") && !p->crypt_encrypt_metadata);
+}
+
 static int emit_stream(struct pdf *p, const struct pdf_obj *o, size_t d,
                        struct vigil_span raw)
 {
     struct vg_child_info ci = vg_child_info_none();
     struct vigil_span data;
     char name[32];
-    bool cut;
-    int ret = decode_chain(p, d, raw, &data, &cut);
+    bool cut, dcut = false;
+    int ret;
 
-    if (ret != VIGIL_OK)
+    if (p->crypt_state == PDF_DECRYPT && !stream_is_clear(p, d)) {
+        vg_out_reset(&p->c);
+        ret = vg_pdf_decrypt(&p->crypt, o->num, o->gen, raw, &p->c);
+        if (ret == VIGIL_E_NOMEM)
+            return ret;
+        if (ret != VIGIL_OK)
+            p->corrupt = true;
+        raw = vg_out_span(&p->c);
+        dcut = p->c.truncated;
+    } else if (p->crypt_state == PDF_LOCKED && !stream_is_clear(p, d)) {
+        ci.encrypted = true;
+    }
+    if (ci.encrypted) {
+        data = raw;
+        cut = false;
+    } else if ((ret = decode_chain(p, d, raw, &data, &cut)) != VIGIL_OK) {
         return ret;
+    }
     snprintf(name, sizeof name, "obj %u", (unsigned)o->num);
     ci.name = name;
-    ci.truncated = cut;
+    ci.truncated = cut || dcut;
     ci.packed_size = raw.len;
     return vg_emit_span(p->x, data, &ci);
 }
@@ -531,6 +734,9 @@ static bool obj_header(struct vigil_span s, size_t k, struct pdf_obj *o)
         j--;
     if (gen_end - j > 10)
         return false;
+    if (!read_uint(s, j, &num, NULL))
+        return false;
+    o->gen = (uint32_t)(num & 0xFFFF);
     num_end = j;
     while (j > 0 && is_space(s.p[j - 1]))
         j--;
@@ -593,7 +799,7 @@ static int walk_objects(struct pdf *p)
     if (!(order = vigil_calloc(p->nobjs, sizeof *order)))
         return VIGIL_E_NOMEM;
     memcpy(order, p->objs, p->nobjs * sizeof *order);
-    qsort(p->objs, p->nobjs, sizeof *p->objs, obj_cmp);
+    qsort(order, p->nobjs, sizeof *order, obj_cmp_start);
     for (size_t k = 0; k < p->nobjs && ret == VIGIL_OK; k++) {
         if (order[k].start < resume)
             continue;
@@ -616,13 +822,19 @@ int vg_pdf_extract(struct vigil_span in, const struct vg_extract *x)
                  : in.len * PDF_FUEL_PER_BYTE + PDF_FUEL_BASE;
     vg_out_init(&p.a, x->max_child);
     vg_out_init(&p.b, x->max_child);
+    vg_out_init(&p.c, x->max_child);
     ret = collect_objects(&p);
+    if (ret == VIGIL_OK) {
+        qsort(p.objs, p.nobjs, sizeof *p.objs, obj_cmp);
+        ret = find_encryption(&p);
+    }
     if (ret == VIGIL_OK)
         ret = walk_objects(&p);
     if (ret == VIGIL_OK && (p.corrupt || p.nobjs == 0))
         ret = VIGIL_E_CORRUPT;
     vg_out_free(&p.a);
     vg_out_free(&p.b);
+    vg_out_free(&p.c);
     vigil_free(p.objs);
     return ret;
 }

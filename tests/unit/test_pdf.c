@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include "fmt/mimecodec.h"
 #include "fmt/pdf.h"
 #include "fmt/pdf_filters.h"
 #include "test_fmt.h"
@@ -371,6 +372,72 @@ static void limits_and_stop(void **state)
     fake_free(&fc);
 }
 
+/* Read tests/data/fmt/NAME.b64 (written by fuzz/make_fmt_seeds.py). */
+static void load_b64(const char *name, struct vigil_buf *out)
+{
+    char path[1024];
+    struct vigil_buf b64;
+    struct vg_out o;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/fmt/%s.b64", VIGIL_TEST_DATA, name);
+    assert_non_null(f = fopen(path, "rb"));
+    vigil_buf_init(&b64, 1 << 20);
+    assert_int_equal(vigil_buf_read_fd(&b64, fileno(f)), VIGIL_OK);
+    fclose(f);
+    vg_out_init(&o, 1 << 20);
+    assert_int_equal(vg_base64_decode(vigil_span_make(b64.data, b64.len), &o),
+                     VIGIL_OK);
+    vigil_buf_free(&b64);
+    *out = o.b;
+}
+
+/* RC4 (R3), AES-128 (R4) and AES-256 (R6) documents with the empty user
+ * password; ClamAV 1.4.6 decrypts the same generator's output. */
+static void encrypted_empty_password(void **state)
+{
+    static const char *const names[] = {"enc_rc4.pdf", "enc_aesv2.pdf",
+                                        "enc_aesv3.pdf"};
+    static const char payload[] = "vigil encrypted stream payload "
+                                  "vigil encrypted stream payload "
+                                  "vigil encrypted stream payload "
+                                  "vigil encrypted stream payload ";
+    (void)state;
+
+    for (size_t i = 0; i < 3; i++) {
+        struct vigil_buf doc;
+        struct fake_core fc;
+        const struct fake_kid *k;
+        load_b64(names[i], &doc);
+        fake_init(&fc);
+        assert_int_equal(fake_run(&fc, vg_pdf_extract, doc.data, doc.len),
+                         VIGIL_OK);
+        if (!(k = fake_find_str(&fc, payload)))
+            fail_msg("%s: payload not decrypted", names[i]);
+        assert_false(k->encrypted);
+        fake_free(&fc);
+        vigil_buf_free(&doc);
+    }
+}
+
+/* A user password is needed: the stream is emitted as it is, flagged. */
+static void encrypted_with_password(void **state)
+{
+    struct vigil_buf doc;
+    struct fake_core fc;
+    (void)state;
+
+    load_b64("enc_locked.pdf", &doc);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_pdf_extract, doc.data, doc.len),
+                     VIGIL_OK);
+    assert_int_equal(fc.n, 1);
+    assert_true(fc.kids[0].encrypted);
+    assert_null(memmem(fc.kids[0].p, fc.kids[0].len, "vigil", 5));
+    fake_free(&fc);
+    vigil_buf_free(&doc);
+}
+
 static void clamav_sample(void **state)
 {
     struct vigil_buf b;
@@ -398,6 +465,8 @@ int vigil_run_suite(void)
         cmocka_unit_test(malformed_inputs),
         cmocka_unit_test(unterminated_objects_stay_linear),
         cmocka_unit_test(limits_and_stop),
+        cmocka_unit_test(encrypted_empty_password),
+        cmocka_unit_test(encrypted_with_password),
         cmocka_unit_test(clamav_sample),
     };
 
