@@ -824,7 +824,7 @@ int vg_pdf_extract(struct vigil_span in, const struct vg_extract *x)
     vg_out_init(&p.b, x->max_child);
     vg_out_init(&p.c, x->max_child);
     ret = collect_objects(&p);
-    if (ret == VIGIL_OK) {
+    if (ret == VIGIL_OK && p.nobjs > 0) {
         qsort(p.objs, p.nobjs, sizeof *p.objs, obj_cmp);
         ret = find_encryption(&p);
     }
