@@ -326,7 +326,10 @@ def tnef_seeds():
         tnef_attr(1, 0x0002800C, b"body") +
         tnef_attr(2, 0x00069002, b"\1\0\0\0") +
         tnef_attr(2, 0x0006800F, b"MZ synthesised") +
-        tnef_attr(2, 0x00018010, b"x.exe\0") + b"\r\n")
+        tnef_attr(2, 0x00018010, b"x.exe\0") +
+        tnef_attr(2, 0x00069005, struct.pack("<IHHIHHII", 2, 3, 0x0E20, 7,
+                                             0x000D, 0x3701, 1, 20) +
+                  b"IIDIIDIIDIIDIIDIdata") + b"\r\n")
 
 
 # ---- PDF standard security handler (ISO 32000-2 7.6.4) ----

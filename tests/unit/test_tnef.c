@@ -77,6 +77,86 @@ static void body_and_attachments(void **state)
     fake_free(&fc);
 }
 
+static void put16(struct tn *t, uint16_t v)
+{
+    uint8_t b[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+    put(t, b, 2);
+}
+
+/* A variable-size MAPI value: count 1, size, bytes, padding. */
+static void mapi_var(struct tn *t, uint16_t type, uint16_t id, const void *p,
+                     size_t n)
+{
+    put16(t, type);
+    put16(t, id);
+    put32(t, 1);
+    put32(t, (uint32_t)n);
+    put(t, p, n);
+    put(t, "\0\0\0", (4 - n % 4) % 4);
+}
+
+/* An attachment known only by its MAPI properties: long file name after
+ * fixed-size, multi-valued and named properties, then an embedded object
+ * (PR_ATTACH_DATA as PT_OBJECT: interface ID, then the data). */
+static void mapi_attachment(void **state)
+{
+    struct tn t, m = {.n = 0};
+    struct fake_core fc;
+    const struct fake_kid *k;
+    (void)state;
+
+    put32(&m, 6);
+    put16(&m, 0x0003); /* PtypInteger32 */
+    put16(&m, 0x0E20);
+    put32(&m, 1234);
+    put16(&m, 0x0040); /* PtypTime */
+    put16(&m, 0x3007);
+    put(&m, "12345678", 8);
+    put16(&m, 0x1003); /* multi-valued PtypInteger32 */
+    put16(&m, 0x1234);
+    put32(&m, 2);
+    put32(&m, 1);
+    put32(&m, 2);
+    put16(&m, 0x001E); /* named, by name */
+    put16(&m, 0x8001);
+    put(&m, "GUIDGUIDGUIDGUID", 16);
+    put32(&m, 1);
+    put32(&m, 5);
+    put(&m, "name\0\0\0\0", 8);
+    put32(&m, 1);
+    put32(&m, 2);
+    put(&m, "x\0\0\0", 4);
+    mapi_var(&m, 0x000D, 0x3701, "IIDIIDIIDIIDIIDIembedded bytes", 30);
+    mapi_var(&m, 0x001E, 0x3707, "long name.exe", 14);
+    t.n = 0;
+    put32(&t, 0x223E9F78u);
+    put(&t, "\x01\x00", 2);
+    attr(&t, 2, 0x00069002, "\1\0\0\0", 4);
+    attr(&t, 2, 0x0006800F, "plain data", 10);
+    attr(&t, 2, 0x00069005, m.p, m.n);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n), VIGIL_OK);
+    assert_int_equal(fc.n, 2);
+    assert_non_null(k = fake_find_str(&fc, "plain data"));
+    assert_string_equal(k->name, "long name.exe");
+    assert_non_null(k = fake_find_str(&fc, "embedded bytes"));
+    assert_string_equal(k->name, "long name.exe");
+    fake_free(&fc);
+
+    /* An unknown property type: the block is abandoned, corrupt, but the
+     * attachment data is still emitted. */
+    m.p[4] = 0x77;
+    t.n = 0;
+    put32(&t, 0x223E9F78u);
+    put(&t, "\x01\x00", 2);
+    attr(&t, 2, 0x0006800F, "plain data", 10);
+    attr(&t, 2, 0x00069005, m.p, m.n);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n), VIGIL_E_CORRUPT);
+    assert_non_null(fake_find_str(&fc, "plain data"));
+    fake_free(&fc);
+}
+
 static void damaged(void **state)
 {
     struct tn t;
@@ -155,6 +235,7 @@ int vigil_run_suite(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(body_and_attachments),
+        cmocka_unit_test(mapi_attachment),
         cmocka_unit_test(damaged),
         cmocka_unit_test(limits_and_stop),
         cmocka_unit_test(clamav_sample),
