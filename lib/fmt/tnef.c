@@ -121,11 +121,14 @@ static int mapi_walk(struct tnef *t, struct vigil_span block, mapi_fn fn)
             nval = vigil_cur_u32le(&c);
         if (fs < 0 && !variable_type(base))
             return VIGIL_E_CORRUPT; /* cannot know its size */
+        if (fs >= 0) {
+            /* All values at once: a multi-valued null property may claim
+             * four billion values of no size. */
+            vigil_cur_skip(&c, (size_t)fs * nval);
+            continue;
+        }
+        /* Each variable-size value takes at least 4 bytes: bounded. */
         for (; nval > 0 && !vigil_cur_failed(&c); nval--) {
-            if (fs >= 0) {
-                vigil_cur_skip(&c, (size_t)fs);
-                continue;
-            }
             struct vigil_span v = var_value(&c);
             if (!vigil_cur_failed(&c) && (ret = fn(t, id, base, v)) != 0)
                 return ret;

@@ -143,6 +143,22 @@ static void mapi_attachment(void **state)
     assert_string_equal(k->name, "long name.exe");
     fake_free(&fc);
 
+    /* A multi-valued null property with 2^32-1 values of no size. */
+    {
+        struct tn z = {.n = 0};
+        put32(&z, 1);
+        put16(&z, 0x1001);
+        put16(&z, 0x1111);
+        put32(&z, 0xFFFFFFFFu);
+        t.n = 0;
+        put32(&t, 0x223E9F78u);
+        put(&t, "\x01\x00", 2);
+        attr(&t, 2, 0x00069005, z.p, z.n);
+        fake_init(&fc);
+        assert_int_equal(fake_run(&fc, vg_tnef_extract, t.p, t.n), VIGIL_OK);
+        fake_free(&fc);
+    }
+
     /* An unknown property type: the block is abandoned, corrupt, but the
      * attachment data is still emitted. */
     m.p[4] = 0x77;
