@@ -5,7 +5,8 @@
 set -euo pipefail
 
 build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev libvectorscan-dev
-            zlib1g-dev libpcre2-dev)
+            zlib1g-dev libpcre2-dev libarchive-dev libmspack-dev libbz2-dev
+            liblzma-dev libzstd-dev)
 test_pkgs=(libcmocka-dev clang clamav clamav-testfiles python3 util-linux
            clamav-daemon python3-pyclamd)
 
