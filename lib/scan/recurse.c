@@ -126,10 +126,10 @@ static int encrypted_member(struct frame *f)
     return vg_scan_done(scan) ? VG_EXTRACT_STOP : VIGIL_OK;
 }
 
-/* The limits a child must pass before it is scanned.
- * @return VIGIL_OK to scan it, 1 to skip it, VIGIL_E_LIMIT to stop */
-static int admit(struct vigil_scan *scan, struct vigil_span data,
-                 const struct vg_child_info *info)
+/* The limits on the number and nesting of objects; encrypted members
+ * count against them too, as in ClamAV.
+ * @return VIGIL_OK, or VIGIL_E_LIMIT to stop this container */
+static int admit_count(struct vigil_scan *scan)
 {
     struct vg_rec *r = &scan->rec;
     if (time_up(scan))
@@ -142,15 +142,28 @@ static int admit(struct vigil_scan *scan, struct vigil_span data,
         exceeded(scan, VIGIL_LIMIT_FILES, true);
         return VIGIL_E_LIMIT;
     }
+    return VIGIL_OK;
+}
+
+/* The size limits. A member the parser did not read because it declared
+ * more than max_child is judged by its declared size.
+ * @return VIGIL_OK to scan it, 1 to skip it, VIGIL_E_LIMIT to stop */
+static int admit_size(struct vigil_scan *scan, struct vigil_span data,
+                      const struct vg_child_info *info)
+{
+    struct vg_rec *r = &scan->rec;
+    uint64_t need = data.len;
+    if (!info->truncated && info->declared_size > need)
+        need = info->declared_size;
     /* ClamAV skips a member larger than MaxFileSize without an alert. */
-    if (r->lim.max_file_size && info->declared_size > r->lim.max_file_size &&
+    if (r->lim.max_file_size && need > r->lim.max_file_size &&
         !info->truncated) {
         exceeded(scan, VIGIL_LIMIT_FILE_SIZE, false);
         return 1;
     }
     if (r->lim.max_scan_size &&
-        (data.len > r->lim.max_scan_size ||
-         r->scanned > r->lim.max_scan_size - data.len)) {
+        (need > r->lim.max_scan_size ||
+         r->scanned > r->lim.max_scan_size - need)) {
         exceeded(scan, VIGIL_LIMIT_SCAN_SIZE, true);
         return VIGIL_E_LIMIT;
     }
@@ -170,11 +183,19 @@ static int emit(void *core, struct vigil_span data,
     int ret;
     if (vg_scan_done(scan))
         return r->abort ? VIGIL_E_LIMIT : VG_EXTRACT_STOP;
-    if (info->encrypted)
+    if ((ret = admit_count(scan)) != VIGIL_OK) {
+        /* ClamAV still notices an encrypted member past the limit. */
+        if (info->encrypted && !r->abort)
+            encrypted_member(f);
+        return ret;
+    }
+    if (info->encrypted) {
+        r->n_files++;
         return encrypted_member(f);
+    }
     if (info->truncated) /* cut at max_child: the rest is not scanned */
         exceeded(scan, VIGIL_LIMIT_FILE_SIZE, false);
-    ret = admit(scan, data, info);
+    ret = admit_size(scan, data, info);
     if (ret != VIGIL_OK)
         return ret == 1 ? VIGIL_OK : ret;
     r->n_files++;

@@ -31,6 +31,8 @@ struct scan_opts {
         ACT_REMOVE, /* --remove */
     } action;
     const char *action_dir;
+    struct vigil_limits limits; /* --max-* */
+    unsigned alert_flags;       /* --alert-exceeds-max, --alert-encrypted */
 };
 
 /* Counters for the summary block. */
@@ -38,6 +40,7 @@ struct scan_totals {
     uint64_t dirs, files, infected, errors;
     uint64_t failed_paths; /* command-line paths not scanned (exit 2) */
     uint64_t bytes_scanned, bytes_read;
+    unsigned limits; /* enum vigil_limit_bits reached by any file */
 };
 
 struct vq_store;

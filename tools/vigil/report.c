@@ -56,6 +56,25 @@ static double mb(uint64_t bytes)
     return (double)bytes / (1024.0 * 1024.0);
 }
 
+/* "Limits reached: MaxFiles, MaxRecursion" (vigil only): which limits
+ * cut parts of the scan short; not printed when none was reached. */
+static void print_limits(unsigned limits)
+{
+    static const char *const names[] = {"MaxScanSize", "MaxFileSize",
+                                        "MaxRecursion", "MaxFiles",
+                                        "MaxScanTime", "MaxRatio"};
+    const char *sep = "";
+    if (!limits)
+        return;
+    printf("Limits reached:");
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (limits & (1u << i)) {
+            printf("%s %s", sep, names[i]);
+            sep = ",";
+        }
+    printf("\n");
+}
+
 void report_summary(const struct scan_run *run, size_t nsigs, double secs,
                     const char *start, const char *end)
 {
@@ -69,6 +88,7 @@ void report_summary(const struct scan_run *run, size_t nsigs, double secs,
     printf("Infected files: %llu\n", (unsigned long long)t->infected);
     if (t->errors)
         printf("Total errors: %llu\n", (unsigned long long)t->errors);
+    print_limits(t->limits);
     printf("Data scanned: %.2f MB\n", mb(t->bytes_scanned));
     /* clamscan counts whole 4 KiB blocks read. */
     printf("Data read: %.2f MB (ratio %.2f:1)\n", mb(t->bytes_read),

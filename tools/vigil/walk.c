@@ -13,7 +13,8 @@ static void scan_file(struct scan_run *run, const char *path,
                       const struct stat *st)
 {
     struct vigil_result res;
-    unsigned flags = run->opts->allmatch ? VIGIL_SCAN_ALLMATCH : 0;
+    unsigned flags = (run->opts->allmatch ? VIGIL_SCAN_ALLMATCH : 0) |
+                     run->opts->alert_flags;
     int ret;
     if (st->st_size == 0) { /* clamscan: reported, not counted as scanned */
         report_note(run, path, "Empty file");
@@ -30,6 +31,7 @@ static void scan_file(struct scan_run *run, const char *path,
     run->totals.files++;
     run->totals.bytes_read += (uint64_t)st->st_size / 4096 * 4096;
     run->totals.bytes_scanned += res.bytes_scanned;
+    run->totals.limits |= res.limits;
     if (res.verdict == VIGIL_FOUND) {
         run->totals.infected++;
         report_found(run, path, &res);
