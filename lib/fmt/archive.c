@@ -134,7 +134,9 @@ static int do_member(const struct member *m)
     if (info.declared_size > max)
         return m->x->emit(m->x->core, vigil_span_make(NULL, 0), &info);
     rd = read_member(m->a, m->buf, max, &info.truncated);
-    if (rd == VIGIL_E_NOMEM)
+    /* A member whose data cannot be read at all is not an object (ClamAV
+     * does not count one whose data lies past the end either). */
+    if (rd == VIGIL_E_NOMEM || (rd != VIGIL_OK && m->buf->len == 0))
         return rd;
     ret = m->x->emit(m->x->core, vigil_span_make(m->buf->data, m->buf->len),
                      &info);

@@ -363,16 +363,23 @@ int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
     pc.type = type_hint >= 0 && type_hint < VG_FT_COUNT
                   ? (enum vg_ftype)type_hint
                   : vg_filetype_detect(data);
-    pc.exe = parse_exe(scan, pc.type, data);
     n = vg_ftype_plan(pc.type, passes);
+    /* ClamAV unpacks a container before it scans the container's own
+     * bytes (observed: a member's detection is reported before one in
+     * the archive's headers, and before the archive's own hash). */
+    if (n > 0)
+        ret = vg_recurse_children(scan, pc.type, data);
+    /* After the children: they reuse scan->exe. */
+    pc.exe = ret == VIGIL_OK ? parse_exe(scan, pc.type, data) : NULL;
     for (size_t i = 0; i < n && ret == VIGIL_OK && !done(scan); i++)
         ret = run_pass(scan, &pc, &passes[i], &vs, &dg);
     if (ret == VIGIL_OK && pc.exe && !done(scan))
         vg_exehash_scan(scan->eng, data, pc.exe, on_exe_hash, scan,
                         scan->allmatch);
-    /* Children last: ClamAV scans a container's own bytes first. */
+    /* Containers the raw scan finds inside (an ISO image typed as binary
+     * data, a zip after a stub) come after the raw pass, as in ClamAV. */
     if (ret == VIGIL_OK && !done(scan) && n > 0)
-        ret = vg_recurse_children(scan, pc.type, data);
+        ret = vg_recurse_embedded(scan, pc.type, data);
     if (ret != VIGIL_OK || scan->n_names == first)
         return ret;
     if ((ret = compute_digests(scan, data, VG_HSET_ALLOW, &dg)) != VIGIL_OK)

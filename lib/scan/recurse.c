@@ -62,13 +62,20 @@ static const char *limit_name(unsigned bit)
     }
 }
 
+static void add_heuristic(struct vigil_scan *scan, const char *name)
+{
+    struct vg_rec *r = &scan->rec;
+    if (r->n_heur < VG_REC_MAX_HEUR)
+        r->heur[r->n_heur++] = name;
+}
+
 /* A limit stopped a branch. ClamAV alerts once per limit and scan. */
 static void exceeded(struct vigil_scan *scan, unsigned bit, bool alert)
 {
     bool first = !(scan->rec.limits & bit);
     scan->rec.limits |= bit;
     if (alert && first && (scan->rec.flags & VIGIL_SCAN_ALERT_EXCEEDS))
-        vg_scan_add_name(scan, limit_name(bit));
+        add_heuristic(scan, limit_name(bit));
 }
 
 static uint32_t max_depth(const struct vg_rec *r)
@@ -122,8 +129,8 @@ static int encrypted_member(struct frame *f)
     if (f->enc_reported || !(scan->rec.flags & VIGIL_SCAN_ALERT_ENCRYPTED))
         return VIGIL_OK;
     f->enc_reported = true;
-    vg_scan_add_name(scan, vg_encrypted_name(f->type));
-    return vg_scan_done(scan) ? VG_EXTRACT_STOP : VIGIL_OK;
+    add_heuristic(scan, vg_encrypted_name(f->type));
+    return VIGIL_OK;
 }
 
 /* The limits on the number and nesting of objects; encrypted members
@@ -193,8 +200,11 @@ static int emit(void *core, struct vigil_span data,
         r->n_files++;
         return encrypted_member(f);
     }
-    if (info->truncated) /* cut at max_child: the rest is not scanned */
-        exceeded(scan, VIGIL_LIMIT_FILE_SIZE, false);
+    /* Cut at max_child, the rest is not scanned: ClamAV alerts for a
+     * stream that decodes past MaxFileSize (a member that declares more
+     * is skipped silently, in admit_size). */
+    if (info->truncated)
+        exceeded(scan, VIGIL_LIMIT_FILE_SIZE, true);
     ret = admit_size(scan, data, info);
     if (ret != VIGIL_OK)
         return ret == 1 ? VIGIL_OK : ret;
@@ -232,21 +242,23 @@ int vg_recurse_children(struct vigil_scan *scan, enum vg_ftype type,
                         struct vigil_span data)
 {
     vg_extract_fn fn = vg_extractor_for(type);
+    if (!fn || vg_scan_done(scan) || time_up(scan))
+        return VIGIL_OK;
+    return extract_with(scan, type, fn, data);
+}
+
+int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
+                        struct vigil_span data)
+{
+    vg_extract_fn fn;
     enum vg_ftype et;
     size_t off;
-    int ret = VIGIL_OK;
-    if (time_up(scan))
+    if (vg_scan_done(scan) || time_up(scan) ||
+        !vg_embedded_find(type, data, &et, &off) ||
+        !(fn = vg_extractor_for(et)))
         return VIGIL_OK;
-    if (fn)
-        ret = extract_with(scan, type, fn, data);
-    if (ret != VIGIL_OK || vg_scan_done(scan))
-        return ret;
-    /* Found inside by ClamAV's raw scan: extracted as that type. */
-    if (vg_embedded_find(type, data, &et, &off) &&
-        (fn = vg_extractor_for(et)) != NULL)
-        ret = extract_with(scan, et, fn, vigil_span_sub(data, off,
-                                                        data.len - off));
-    return ret;
+    return extract_with(scan, et, fn,
+                        vigil_span_sub(data, off, data.len - off));
 }
 
 static void rec_start(struct vigil_scan *scan, unsigned flags, uint64_t len)
@@ -259,6 +271,18 @@ static void rec_start(struct vigil_scan *scan, unsigned flags, uint64_t len)
     r->t0_ms = now_ms();
     r->limits = 0;
     r->abort = false;
+    r->n_heur = 0;
+}
+
+/* Heuristic alerts come after every signature under allmatch, and only
+ * when no signature fired otherwise (ClamAV's default precedence). */
+static void add_heuristics(struct vigil_scan *scan)
+{
+    size_t n = scan->allmatch ? scan->rec.n_heur : 1;
+    if (scan->rec.n_heur == 0 || (!scan->allmatch && scan->n_names > 0))
+        return;
+    for (size_t i = 0; i < n; i++)
+        vg_scan_add_name(scan, scan->rec.heur[i]);
 }
 
 int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
@@ -275,6 +299,8 @@ int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
         scan->rec.scanned = 0;
     } else
         ret = vg_scan_one(scan, data, -1);
+    if (ret == VIGIL_OK)
+        add_heuristics(scan);
     res->bytes_scanned = scan->rec.scanned;
     res->limits = scan->rec.limits;
     res->files_scanned = (unsigned)scan->rec.n_files;

@@ -7,6 +7,13 @@
 
 #ifndef VIGIL_BUILDING_LIB
 #error "recurse.h is internal to libvigil"
+/**
+ * Extract and scan the containers ClamAV's raw scan finds inside an
+ * object of type @p type (vg_embedded_find()). Same returns.
+ */
+int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
+                        struct vigil_span data);
+
 #endif
 
 #include "fmt/filetype.h"
@@ -25,6 +32,13 @@ struct vigil_scan;
  *         VIGIL_E_NOMEM, VIGIL_E_IO
  */
 int vg_recurse_children(struct vigil_scan *scan, enum vg_ftype type,
+                        struct vigil_span data);
+
+/**
+ * Extract and scan the containers ClamAV's raw scan finds inside an
+ * object of type @p type (vg_embedded_find()). Same returns.
+ */
+int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
                         struct vigil_span data);
 
 #endif

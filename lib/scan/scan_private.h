@@ -27,6 +27,8 @@ struct vg_hit {
     uint32_t name;   /* name-pool offset */
 };
 
+#define VG_REC_MAX_HEUR 16u
+
 /* Per-scan recursion state: limits, counters, the chain of containers. */
 struct vg_rec {
     struct vigil_limits lim;   /* set by vigil_scan_set_limits */
@@ -37,6 +39,11 @@ struct vg_rec {
     uint64_t scanned;          /* bytes of all objects so far */
     uint64_t t0_ms;            /* monotonic start of the scan */
     unsigned limits;           /* enum vigil_limit_bits reached */
+    /* Heuristic alerts (limits, encryption) wait for the end of the scan:
+     * ClamAV reports them only if no signature fires, or after all the
+     * signatures under allmatch. */
+    const char *heur[VG_REC_MAX_HEUR];
+    size_t n_heur;
     bool abort;                /* the time limit ended the whole scan */
 };
 
