@@ -38,9 +38,6 @@ static const struct extractor table[] = {
     {VG_FT_GZ, vg_gz_extract},
     {VG_FT_BZ2, vg_bz2_extract},
     {VG_FT_XZ, vg_xz_extract},
-    /* zstd has no ClamAV type: the extractor checks the magic itself and
-     * declines anything else. */
-    {VG_FT_BINARY_DATA, vg_zstd_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
@@ -61,22 +58,30 @@ static bool find_zip_header(struct vigil_span d, size_t *off)
     return false;
 }
 
-bool vg_embedded_find(enum vg_ftype t, struct vigil_span data,
-                      enum vg_ftype *et, size_t *off)
+vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
+                               enum vg_ftype *et, size_t *off)
 {
+    static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+    /* zstd has no ClamAV type (ClamAV does not open it); vigil does, by
+     * its magic, whatever the typing made of the frame's bytes. */
+    if (data.len >= 4 && memcmp(data.p, zstd_magic, 4) == 0) {
+        *et = t;
+        *off = 0;
+        return vg_zstd_extract;
+    }
     if (t != VG_FT_BINARY_DATA)
-        return false;
+        return NULL;
     if (data.len >= ISO_MAGIC_AT + 5 &&
         memcmp(data.p + ISO_MAGIC_AT, "CD001", 5) == 0) {
         *et = VG_FT_ISO9660;
         *off = 0;
-        return true;
+        return vg_archive_extract;
     }
     if (find_zip_header(data, off)) {
         *et = VG_FT_ZIPSFX;
-        return true;
+        return vg_archive_extract;
     }
-    return false;
+    return NULL;
 }
 
 vg_extract_fn vg_extractor_for(enum vg_ftype t)

@@ -18,13 +18,14 @@ vg_extract_fn vg_extractor_for(enum vg_ftype t);
 
 /**
  * A container ClamAV finds inside an object of type @p t during its raw
- * scan (an ISO 9660 image typed as binary data, a zip after a stub).
- * @param[out] et   its type
+ * scan (an ISO 9660 image typed as binary data, a zip after a stub), or a
+ * zstd frame (no ClamAV type; vigil opens it by its magic).
+ * @param[out] et   the type its children see as their container
  * @param[out] off  where it starts in @p data
- * @return true if one was found
+ * @return its extractor, or NULL if none was found
  */
-bool vg_embedded_find(enum vg_ftype t, struct vigil_span data,
-                      enum vg_ftype *et, size_t *off);
+vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
+                               enum vg_ftype *et, size_t *off);
 
 /** ClamAV's name for an encrypted member of a container of type @p t,
  *  e.g. "Heuristics.Encrypted.Zip". */

@@ -254,8 +254,7 @@ int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
     enum vg_ftype et;
     size_t off;
     if (vg_scan_done(scan) || time_up(scan) ||
-        !vg_embedded_find(type, data, &et, &off) ||
-        !(fn = vg_extractor_for(et)))
+        !(fn = vg_embedded_find(type, data, &et, &off)))
         return VIGIL_OK;
     return extract_with(scan, et, fn,
                         vigil_span_sub(data, off, data.len - off));
