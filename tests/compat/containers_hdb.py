@@ -54,6 +54,7 @@ PENDING = {
     "clam.pdf": "PDF parser (other branch)",
     "clam.tnef": "TNEF parser (other branch)",
 }
+DEBIAN_TESTFILES = "/usr/share/clamav-testfiles"
 # vigil detects these, Debian's clamscan (no unrar) does not.
 RAR_ONLY_VIGIL = {"clam-v3.rar"}
 
@@ -88,6 +89,19 @@ def scenarios():
     # --allmatch as sets: ClamAV also reports clamjol.iso a second time,
     # from the PE its raw scan finds embedded in the image (embedded-PE
     # extraction is not in vigil yet); every name still has to match.
-    return [Scenario("clamav_hdb_scanfiles", {}, keep, db_args=[hdb],
-                     option_sets=[[], ["--allmatch"]],
-                     allmatch_as_set=True)]
+    out = [Scenario("clamav_hdb_scanfiles", {}, keep, db_args=[hdb],
+                    option_sets=[[], ["--allmatch"]],
+                    allmatch_as_set=True)]
+    # Debian's clamav-testfiles: 44 of the same files, already decoded.
+    if os.path.isdir(DEBIAN_TESTFILES):
+        deb = {}
+        for name in sorted(os.listdir(DEBIAN_TESTFILES)):
+            if name in PENDING or name in RAR_ONLY_VIGIL:
+                continue
+            with open(os.path.join(DEBIAN_TESTFILES, name), "rb") as f:
+                deb[name] = f.read()
+        print("clamav-testfiles: %d compared" % len(deb))
+        out.append(Scenario("clamav-testfiles", {}, deb, db_args=[hdb],
+                            option_sets=[[], ["--allmatch"]],
+                            allmatch_as_set=True))
+    return out

@@ -149,6 +149,50 @@ static struct blob szdd_of(const void *data, size_t len)
     return b;
 }
 
+/* A zip of stored members (APPNOTE 4.3): local headers, central
+ * directory, end record. @p flags is each member's general-purpose flag
+ * (bit 0: encrypted). */
+static struct blob zip_of(const void *data, size_t len, unsigned n,
+                          unsigned flags)
+{
+    size_t loc = 30 + 2, cen = 46 + 2, total = n * (loc + len + cen) + 22;
+    struct blob b = {calloc(1, total), total};
+    uint32_t crc = (uint32_t)crc32(0, data, (uInt)len);
+    size_t at = 0, cd;
+    for (unsigned i = 0; i < n; i++, at += loc + len) {
+        uint8_t *p = b.p + at;
+        put32(p, 0x04034b50);
+        put16(p + 4, 20);
+        put16(p + 6, flags);
+        put32(p + 14, crc);
+        put32(p + 18, (uint32_t)len);
+        put32(p + 22, (uint32_t)len);
+        put16(p + 26, 2);
+        p[30] = 'm', p[31] = (uint8_t)('0' + i);
+        memcpy(p + 32, data, len);
+    }
+    cd = at;
+    for (unsigned i = 0; i < n; i++, at += cen) {
+        uint8_t *p = b.p + at;
+        put32(p, 0x02014b50);
+        put16(p + 4, 20);
+        put16(p + 6, 20);
+        put16(p + 8, flags);
+        put32(p + 16, crc);
+        put32(p + 20, (uint32_t)len);
+        put32(p + 24, (uint32_t)len);
+        put16(p + 28, 2);
+        put32(p + 42, (uint32_t)(i * (loc + len)));
+        p[46] = 'm', p[47] = (uint8_t)('0' + i);
+    }
+    put32(b.p + at, 0x06054b50);
+    put16(b.p + at + 8, n);
+    put16(b.p + at + 10, n);
+    put32(b.p + at + 12, (uint32_t)(at - cd));
+    put32(b.p + at + 16, (uint32_t)cd);
+    return b;
+}
+
 /* ---- engines and scans -------------------------------------------------- */
 
 static struct vigil_engine *engine_of(const char *file, const char *text)
@@ -469,6 +513,36 @@ static void cab_and_szdd_found(void **state)
     ctx_close(&c);
 }
 
+/* ---- libarchive ------------------------------------------------------------ */
+
+static void zip_members_and_encryption(void **state)
+{
+    struct blob z = zip_of(eicar(), EICAR_LEN, 2, 0);
+    struct blob e = zip_of(eicar(), EICAR_LEN, 2, 1);
+    struct ctx c;
+    (void)state;
+    ctx_open(&c, eicar_engine());
+    assert_int_equal(ctx_scan(&c, &z, VIGIL_SCAN_ALLMATCH), VIGIL_OK);
+    assert_int_equal(c.res.n_names, 2);
+    assert_int_equal(c.res.files_scanned, 3);
+    /* Encrypted members are not readable: clean unless asked, then one
+     * alert for the archive. */
+    assert_int_equal(ctx_scan(&c, &e, VIGIL_SCAN_ALLMATCH), VIGIL_OK);
+    assert_clean(&c.res);
+    assert_int_equal(ctx_scan(&c, &e, VIGIL_SCAN_ALLMATCH |
+                                          VIGIL_SCAN_ALERT_ENCRYPTED),
+                     VIGIL_OK);
+    assert_int_equal(c.res.n_names, 1);
+    assert_string_equal(c.res.sig_name, "Heuristics.Encrypted.Zip");
+    /* Cut in half: the first member is still found. */
+    z.len /= 2;
+    assert_int_equal(ctx_scan(&c, &z, 0), VIGIL_OK);
+    assert_found(&c.res, "Eicar-Hash.UNOFFICIAL");
+    free(z.p);
+    free(e.p);
+    ctx_close(&c);
+}
+
 /* ---- the extraction contract -------------------------------------------- */
 
 struct rec {
@@ -579,6 +653,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(top_file_over_max_file_size),
         cmocka_unit_test(ratio_limit),
         cmocka_unit_test(cab_and_szdd_found),
+        cmocka_unit_test(zip_members_and_encryption),
         cmocka_unit_test(contract_max_child_and_stop),
         cmocka_unit_test(ldb_container_chain),
     };
