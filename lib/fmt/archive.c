@@ -180,5 +180,11 @@ int vg_archive_extract(struct vigil_span in, const struct vg_extract *x)
         return VIGIL_E_CORRUPT;
     ret = walk(a, in, x);
     archive_read_free(a);
+    /* Members in methods libarchive lacks (it skipped them unread). */
+    if (is_zip(in) && (ret == VIGIL_OK || ret == VIGIL_E_CORRUPT)) {
+        int lret = vg_zip_legacy_extract(in, x);
+        if (lret != VIGIL_OK && lret != VIGIL_E_CORRUPT)
+            ret = lret;
+    }
     return ret;
 }

@@ -33,6 +33,7 @@ const char *vg_encrypted_name(enum vg_ftype t);
 
 /* The extractors (lib/fmt/). */
 int vg_archive_extract(struct vigil_span in, const struct vg_extract *x);
+int vg_zip_legacy_extract(struct vigil_span in, const struct vg_extract *x);
 int vg_mspack_cab_extract(struct vigil_span in, const struct vg_extract *x);
 int vg_mspack_chm_extract(struct vigil_span in, const struct vg_extract *x);
 int vg_mspack_szdd_extract(struct vigil_span in, const struct vg_extract *x);

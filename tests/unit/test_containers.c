@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "db/load.h"
+#include "fmt/inflate64.h"
 #include "scan/extractors.h"
 #include "scan/recurse.h"
 #include "test_sigs.h"
@@ -543,6 +544,63 @@ static void zip_members_and_encryption(void **state)
     ctx_close(&c);
 }
 
+/* Deflate64 is deflate with a larger window and a different code 285:
+ * a zlib stream that never uses length 258 decodes the same. */
+static void inflate64_decodes_deflate(void **state)
+{
+    static const char *words[] = {"alpha ", "bravo ", "charlie ", "delta ",
+                                  "echo ", "foxtrot ", "golf ", "hotel "};
+    size_t n = 0, cap = 200000;
+    char *text = malloc(cap + 16);
+    uint32_t r = 12345;
+    z_stream z;
+    uint8_t *packed = malloc(cap);
+    struct vigil_buf out;
+    bool trunc = true;
+    (void)state;
+    while (n < cap) {
+        const char *w = words[(r = r * 1103515245u + 12345u) >> 29];
+        memcpy(text + n, w, strlen(w));
+        n += strlen(w);
+    }
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 8,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)text;
+    z.avail_in = (uInt)n;
+    z.next_out = packed;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    vigil_buf_init(&out, 1u << 20);
+    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out), &out,
+                                  &trunc),
+                     VIGIL_OK);
+    assert_false(trunc);
+    assert_int_equal(out.len, n);
+    assert_memory_equal(out.data, text, n);
+    /* Cut at 1000 bytes: flagged, exact prefix. */
+    vigil_buf_free(&out);
+    vigil_buf_init(&out, 1000);
+    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out), &out,
+                                  &trunc),
+                     VIGIL_OK);
+    assert_true(trunc);
+    assert_int_equal(out.len, 1000);
+    assert_memory_equal(out.data, text, 1000);
+    /* A cut stream: an error, with what was decoded kept. */
+    vigil_buf_free(&out);
+    vigil_buf_init(&out, 1u << 20);
+    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out / 2),
+                                  &out, &trunc),
+                     VIGIL_E_CORRUPT);
+    assert_true(out.len > 0 && out.len < n);
+    assert_memory_equal(out.data, text, out.len);
+    vigil_buf_free(&out);
+    deflateEnd(&z);
+    free(text);
+    free(packed);
+}
+
 /* ---- the extraction contract -------------------------------------------- */
 
 struct rec {
@@ -654,6 +712,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(ratio_limit),
         cmocka_unit_test(cab_and_szdd_found),
         cmocka_unit_test(zip_members_and_encryption),
+        cmocka_unit_test(inflate64_decodes_deflate),
         cmocka_unit_test(contract_max_child_and_stop),
         cmocka_unit_test(ldb_container_chain),
     };
