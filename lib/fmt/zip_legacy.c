@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // zip_legacy.c: zip members in the compression methods libarchive cannot
-// read (Deflate64, method 9), found through the zip's own central
-// directory and decoded by vigil (inflate64.c). libarchive handles every
+// read (implode, method 6; Deflate64, method 9), found through the zip's
+// own central directory and decoded by vigil (explode.c, inflate64.c). libarchive handles every
 // other member of the same archive.
 #include <string.h>
 
@@ -16,6 +16,7 @@
 #define EOCD_LEN 22u
 #define CEN_LEN 46u
 #define LOC_LEN 30u
+#define METHOD_IMPLODE 6u
 #define METHOD_DEFLATE64 9u
 /* A member name kept for reports is cut here. */
 #define NAME_MAX_KEPT 256u
@@ -109,7 +110,9 @@ static int do_member(struct vigil_span in, const struct cen *e,
     if (!member_data(in, e, &data))
         return VIGIL_E_CORRUPT;
     buf->len = 0;
-    dec = vg_inflate64(data, buf, &info.truncated);
+    dec = e->method == METHOD_IMPLODE
+              ? vg_explode(data, e->flags, e->usize, buf, &info.truncated)
+              : vg_inflate64(data, buf, &info.truncated);
     if (dec == VIGIL_E_NOMEM || (dec != VIGIL_OK && buf->len == 0))
         return dec;
     ret = x->emit(x->core, vigil_span_make(buf->data, buf->len), &info);
@@ -136,7 +139,7 @@ int vg_zip_legacy_extract(struct vigil_span in, const struct vg_extract *x)
             ret = VIGIL_E_CORRUPT;
             break;
         }
-        if (e.method != METHOD_DEFLATE64)
+        if (e.method != METHOD_DEFLATE64 && e.method != METHOD_IMPLODE)
             continue;
         ret = do_member(in, &e, &buf, x);
         if (ret == VIGIL_E_CORRUPT)

@@ -32,7 +32,6 @@ PENDING = {
     "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
     "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam.sis": "SIS (Symbian): own parser needed",
-    "clam.impl.zip": "zip method implode: libarchive lacks it",
     "clam.exe.2007.one": "OneNote embedded files",
     "clam.exe.2010.one": "OneNote embedded files",
     "clam.exe.webapp-export.one": "OneNote embedded files",

@@ -601,6 +601,76 @@ static void inflate64_decodes_deflate(void **state)
     free(packed);
 }
 
+/* An LSB-first bit writer, for hand-made implode streams. */
+struct bw {
+    uint8_t b[64];
+    unsigned nbits;
+};
+
+static void bw_put(struct bw *w, unsigned v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++, w->nbits++)
+        if (v >> i & 1u)
+            w->b[w->nbits / 8] |= (uint8_t)(1u << (w->nbits % 8));
+}
+
+/* With every code 6 bits long, symbol v's code is v; implode sends it
+ * from its top bit down, each bit inverted. */
+static void bw_code6(struct bw *w, unsigned v)
+{
+    for (unsigned i = 6; i-- > 0;)
+        bw_put(w, !(v >> i & 1u), 1);
+}
+
+/* Two trees of 64 six-bit codes, raw literals (flags 0): "abc", a match
+ * of 20 at distance 3, and a match reaching before the start (zeros). */
+static void explode_hand_made(void **state)
+{
+    uint8_t in[128];
+    static const uint8_t tree[5] = {3, 0xf5, 0xf5, 0xf5, 0xf5};
+    struct bw w;
+    struct vigil_buf out;
+    bool trunc;
+    (void)state;
+    memset(&w, 0, sizeof w);
+    for (const char *p = "abc"; *p; p++) {
+        bw_put(&w, 1, 1);
+        bw_put(&w, (unsigned char)*p, 8);
+    }
+    bw_put(&w, 0, 1);
+    bw_put(&w, 2, 6);   /* distance - 1, low 6 bits */
+    bw_code6(&w, 0);    /* high bits */
+    bw_code6(&w, 18);   /* length 18 + 2 */
+    bw_put(&w, 0, 1);
+    bw_put(&w, 40, 6);  /* distance 41: before the start */
+    bw_code6(&w, 0);
+    bw_code6(&w, 1);    /* length 3 */
+    memcpy(in, tree, 5);
+    memcpy(in + 5, tree, 5);
+    memcpy(in + 10, w.b, (w.nbits + 7) / 8);
+    vigil_buf_init(&out, 1000);
+    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8),
+                                0, 26, &out, &trunc),
+                     VIGIL_OK);
+    assert_false(trunc);
+    assert_int_equal(out.len, 26);
+    assert_memory_equal(out.data, "abcabcabcabcabcabcabcab\0\0\0", 26);
+    /* The declared size bounds the output; the cap cuts and flags it. */
+    vigil_buf_free(&out);
+    vigil_buf_init(&out, 10);
+    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8),
+                                0, 26, &out, &trunc),
+                     VIGIL_OK);
+    assert_true(trunc);
+    assert_int_equal(out.len, 10);
+    /* Trees that do not describe 64 codes are refused. */
+    in[1] = 0xf4;
+    out.len = 0;
+    assert_int_equal(vg_explode(vigil_span_make(in, 20), 0, 26, &out, &trunc),
+                     VIGIL_E_CORRUPT);
+    vigil_buf_free(&out);
+}
+
 /* ---- the extraction contract -------------------------------------------- */
 
 struct rec {
@@ -713,6 +783,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(cab_and_szdd_found),
         cmocka_unit_test(zip_members_and_encryption),
         cmocka_unit_test(inflate64_decodes_deflate),
+        cmocka_unit_test(explode_hand_made),
         cmocka_unit_test(contract_max_child_and_stop),
         cmocka_unit_test(ldb_container_chain),
     };
