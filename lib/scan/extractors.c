@@ -58,6 +58,19 @@ static bool find_zip_header(struct vigil_span d, size_t *off)
     return false;
 }
 
+/* A cabinet header (signature, then a zero reserved field) anywhere:
+ * ClamAV's CAB-SFX type pattern, which finds the cabinets InstallShield
+ * setups carry inside or after their PE. */
+static bool find_cab(struct vigil_span d, size_t *off)
+{
+    const uint8_t *p = d.len >= 8 ? memmem(d.p, d.len, "MSCF\0\0\0\0", 8)
+                                  : NULL;
+    if (!p)
+        return false;
+    *off = (size_t)(p - d.p);
+    return true;
+}
+
 vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
                                enum vg_ftype *et, size_t *off)
 {
@@ -68,6 +81,11 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         *et = t;
         *off = 0;
         return vg_zstd_extract;
+    }
+    if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) && find_cab(data, off) &&
+        *off > 0) {
+        *et = VG_FT_CABSFX;
+        return vg_mspack_cab_extract;
     }
     if (t != VG_FT_BINARY_DATA)
         return NULL;

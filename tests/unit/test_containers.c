@@ -509,6 +509,16 @@ static void cab_and_szdd_found(void **state)
     assert_found(&c.res, "Eicar-Hash.UNOFFICIAL");
     assert_int_equal(ctx_scan(&c, &sz, 0), VIGIL_OK);
     assert_found(&c.res, "Eicar-Hash.UNOFFICIAL");
+    /* A cabinet after a stub of binary data: ClamAV's CAB-SFX. */
+    {
+        struct blob sfx = {calloc(1, cab.len + 300), cab.len + 300};
+        for (unsigned i = 0; i < 300; i++)
+            sfx.p[i] = (uint8_t)(i * 7);
+        memcpy(sfx.p + 300, cab.p, cab.len);
+        assert_int_equal(ctx_scan(&c, &sfx, 0), VIGIL_OK);
+        assert_found(&c.res, "Eicar-Hash.UNOFFICIAL");
+        free(sfx.p);
+    }
     free(cab.p);
     free(sz.p);
     ctx_close(&c);
