@@ -53,13 +53,16 @@ static void mem_close(struct mspack_file *file)
     vigil_free(file);
 }
 
+/* libmspack can call with a NULL file (a cabinet whose data continues
+ * in a next cabinet that is not open: found by fuzzing). */
 static int mem_read(struct mspack_file *file, void *buffer, int bytes)
 {
     struct memfile *f = (void *)file;
-    struct vigil_span in = f->name->in;
+    struct vigil_span in;
     size_t n;
-    if (bytes < 0 || f->name->out)
+    if (!f || bytes < 0 || f->name->out)
         return -1;
+    in = f->name->in;
     n = in.len - f->pos < (size_t)bytes ? in.len - f->pos : (size_t)bytes;
     if (n)
         memcpy(buffer, in.p + f->pos, n);
@@ -70,7 +73,7 @@ static int mem_read(struct mspack_file *file, void *buffer, int bytes)
 static int mem_write(struct mspack_file *file, void *buffer, int bytes)
 {
     struct memfile *f = (void *)file;
-    struct vigil_buf *out = f->name->out;
+    struct vigil_buf *out = f ? f->name->out : NULL;
     size_t room, n;
     if (bytes < 0 || !out)
         return -1;
@@ -88,10 +91,11 @@ static int mem_write(struct mspack_file *file, void *buffer, int bytes)
 static int mem_seek(struct mspack_file *file, off_t offset, int mode)
 {
     struct memfile *f = (void *)file;
-    size_t len = f->name->in.len;
+    size_t len;
     off_t base;
-    if (f->name->out)
+    if (!f || f->name->out)
         return -1;
+    len = f->name->in.len;
     switch (mode) {
     case MSPACK_SYS_SEEK_START: base = 0; break;
     case MSPACK_SYS_SEEK_CUR: base = (off_t)f->pos; break;
@@ -106,7 +110,7 @@ static int mem_seek(struct mspack_file *file, off_t offset, int mode)
 
 static off_t mem_tell(struct mspack_file *file)
 {
-    return (off_t)((struct memfile *)(void *)file)->pos;
+    return file ? (off_t)((struct memfile *)(void *)file)->pos : -1;
 }
 
 static void mem_message(struct mspack_file *file, const char *format, ...)
