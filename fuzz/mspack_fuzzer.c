@@ -5,9 +5,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const vg_extract_fn fns[] = {vg_mspack_cab_extract,
-                                        vg_mspack_chm_extract,
-                                        vg_mspack_szdd_extract};
+    static const vg_extract_fn fns[] = {
+        vg_mspack_cab_extract, vg_mspack_chm_extract, vg_mspack_szdd_extract};
     if (size < 1)
         return 0;
     fuzz_extract(fns[data[0] % 3], data + 1, size - 1);

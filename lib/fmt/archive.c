@@ -116,10 +116,10 @@ struct member {
 
 static int do_member(const struct member *m)
 {
-    struct vg_child_info info = {archive_entry_pathname(m->e), -1, false,
-                                 false, 0, m->in.len};
-    size_t max = m->x->max_child > SIZE_MAX ? SIZE_MAX
-                                            : (size_t)m->x->max_child;
+    struct vg_child_info info = {
+        archive_entry_pathname(m->e), -1, false, false, 0, m->in.len};
+    size_t max =
+        m->x->max_child > SIZE_MAX ? SIZE_MAX : (size_t)m->x->max_child;
     int ret, rd;
     unsigned ft = (unsigned)archive_entry_filetype(m->e);
     if (ft != AE_IFREG && ft != 0)
@@ -149,8 +149,8 @@ static int walk(struct archive *a, struct vigil_span in,
     struct vigil_buf buf;
     struct member m = {a, NULL, &buf, in, x};
     int ret = VIGIL_OK, retries = 0, hr;
-    vigil_buf_init(&buf, x->max_child > SIZE_MAX ? SIZE_MAX
-                                                 : (size_t)x->max_child);
+    vigil_buf_init(&buf,
+                   x->max_child > SIZE_MAX ? SIZE_MAX : (size_t)x->max_child);
     while ((hr = archive_read_next_header(a, &m.e)) != ARCHIVE_EOF) {
         if (hr == ARCHIVE_RETRY && ++retries < MAX_RETRY)
             continue;

@@ -135,9 +135,8 @@ static int step(struct ebits *s, const struct implode *im,
         return VIGIL_E_NOMEM;
     /* Before the start of the member the dictionary holds zeros. */
     for (size_t i = 0; i < len; i++, out->len++)
-        out->data[out->len] = out->len > dist
-                                  ? out->data[out->len - dist - 1]
-                                  : 0;
+        out->data[out->len] =
+            out->len > dist ? out->data[out->len - dist - 1] : 0;
     return VIGIL_OK;
 }
 
@@ -147,8 +146,8 @@ int vg_explode(struct vigil_span in, unsigned flags, uint64_t size,
     struct implode im;
     struct vigil_cursor c = vigil_cur_from_span(in);
     struct ebits s;
-    size_t want = size < out->max - out->len ? (size_t)size
-                                             : out->max - out->len;
+    size_t want =
+        size < out->max - out->len ? (size_t)size : out->max - out->len;
     int ret = VIGIL_OK;
     *truncated = size > want;
     want += out->len;

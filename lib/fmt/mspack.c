@@ -136,8 +136,8 @@ static void mem_copy(void *src, void *dest, size_t bytes)
 }
 
 static struct mspack_system memsys = {
-    mem_open, mem_close,   mem_read,  mem_write, mem_seek,
-    mem_tell, mem_message, mem_alloc, mem_free,  mem_copy, NULL};
+    mem_open,    mem_close, mem_read, mem_write, mem_seek, mem_tell,
+    mem_message, mem_alloc, mem_free, mem_copy,  NULL};
 
 /* The output sink of one member. */
 struct sink {
@@ -148,8 +148,8 @@ struct sink {
 
 static void sink_init(struct sink *s, const struct vg_extract *x)
 {
-    vigil_buf_init(&s->buf, x->max_child > SIZE_MAX ? SIZE_MAX
-                                                    : (size_t)x->max_child);
+    vigil_buf_init(&s->buf,
+                   x->max_child > SIZE_MAX ? SIZE_MAX : (size_t)x->max_child);
     s->truncated = false;
     s->name.in = vigil_span_make(NULL, 0);
     s->name.out = &s->buf;
@@ -172,16 +172,15 @@ static int emit_member(const struct vg_extract *x, struct sink *s,
                        const char *name, uint64_t declared, int err,
                        uint64_t packed)
 {
-    struct vg_child_info info = {name, -1, false, s->truncated, declared,
-                                 packed};
+    struct vg_child_info info = {name,         -1,       false,
+                                 s->truncated, declared, packed};
     int ret;
     if (err != MSPACK_ERR_OK && !s->truncated && err == MSPACK_ERR_NOMEMORY)
         return VIGIL_E_NOMEM;
     ret = x->emit(x->core, vigil_span_make(s->buf.data, s->buf.len), &info);
     if (ret != VIGIL_OK)
         return ret;
-    return err == MSPACK_ERR_OK || s->truncated ? VIGIL_OK
-                                                : mspack_status(err);
+    return err == MSPACK_ERR_OK || s->truncated ? VIGIL_OK : mspack_status(err);
 }
 
 /* A member the limits will refuse anyway is not decoded. */

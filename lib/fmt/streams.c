@@ -49,9 +49,8 @@ static int sink_room(struct sink *s, uint8_t **p, size_t *n)
         (ret = vigil_buf_reserve(&s->out, want)) != VIGIL_OK)
         return ret;
     *p = s->out.data + s->out.len;
-    *n = s->out.cap - s->out.len < s->max - s->out.len
-             ? s->out.cap - s->out.len
-             : s->max - s->out.len;
+    *n = s->out.cap - s->out.len < s->max - s->out.len ? s->out.cap - s->out.len
+                                                       : s->max - s->out.len;
     return VIGIL_OK;
 }
 
@@ -68,8 +67,7 @@ static int sink_emit(struct sink *s, struct vigil_span in,
         return status;
     }
     if (s->out.len > 0 || s->truncated)
-        ret = x->emit(x->core, vigil_span_make(s->out.data, s->out.len),
-                      &info);
+        ret = x->emit(x->core, vigil_span_make(s->out.data, s->out.len), &info);
     vigil_buf_free(&s->out);
     return ret != VIGIL_OK ? ret : status;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // zip_legacy.c: zip members in the compression methods libarchive cannot
 // read (implode, method 6; Deflate64, method 9), found through the zip's
-// own central directory and decoded by vigil (explode.c, inflate64.c). libarchive handles every
-// other member of the same archive.
+// own central directory and decoded by vigil (explode.c, inflate64.c).
+// libarchive handles every other member of the same archive.
 #include <string.h>
 
 #include "fmt/inflate64.h"
@@ -68,8 +68,8 @@ static bool read_cen(struct vigil_cursor *c, struct cen *e)
     vigil_cur_skip(c, (size_t)xlen + clen);
     if (vigil_cur_failed(c))
         return false;
-    nlen = name.len < NAME_MAX_KEPT - 1 ? (unsigned)name.len
-                                        : NAME_MAX_KEPT - 1;
+    nlen =
+        name.len < NAME_MAX_KEPT - 1 ? (unsigned)name.len : NAME_MAX_KEPT - 1;
     memcpy(e->name, name.p, nlen);
     e->name[nlen] = '\0';
     return true;
@@ -97,8 +97,7 @@ static bool member_data(struct vigil_span in, const struct cen *e,
 static int do_member(struct vigil_span in, const struct cen *e,
                      struct vigil_buf *buf, const struct vg_extract *x)
 {
-    struct vg_child_info info = {e->name, -1, false, false, e->usize,
-                                 e->csize};
+    struct vg_child_info info = {e->name, -1, false, false, e->usize, e->csize};
     struct vigil_span data;
     int ret, dec;
     if (e->flags & 1u) {
@@ -132,8 +131,8 @@ int vg_zip_legacy_extract(struct vigil_span in, const struct vg_extract *x)
         !vigil_span_sub_ok(in, off, size, &cd))
         return VIGIL_E_CORRUPT;
     c = vigil_cur_from_span(cd);
-    vigil_buf_init(&buf, x->max_child > SIZE_MAX ? SIZE_MAX
-                                                 : (size_t)x->max_child);
+    vigil_buf_init(&buf,
+                   x->max_child > SIZE_MAX ? SIZE_MAX : (size_t)x->max_child);
     for (unsigned i = 0; i < count && ret == VIGIL_OK; i++) {
         if (!read_cen(&c, &e)) {
             ret = VIGIL_E_CORRUPT;

@@ -63,8 +63,8 @@ static bool find_zip_header(struct vigil_span d, size_t *off)
  * setups carry inside or after their PE. */
 static bool find_cab(struct vigil_span d, size_t *off)
 {
-    const uint8_t *p = d.len >= 8 ? memmem(d.p, d.len, "MSCF\0\0\0\0", 8)
-                                  : NULL;
+    const uint8_t *p =
+        d.len >= 8 ? memmem(d.p, d.len, "MSCF\0\0\0\0", 8) : NULL;
     if (!p)
         return false;
     *off = (size_t)(p - d.p);

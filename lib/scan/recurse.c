@@ -89,7 +89,8 @@ static bool time_up(struct vigil_scan *scan)
     struct vg_rec *r = &scan->rec;
     if (r->abort)
         return true;
-    if (r->lim.max_scan_time_ms && now_ms() - r->t0_ms > r->lim.max_scan_time_ms) {
+    if (r->lim.max_scan_time_ms &&
+        now_ms() - r->t0_ms > r->lim.max_scan_time_ms) {
         exceeded(scan, VIGIL_LIMIT_TIME, true);
         r->abort = true;
     }
@@ -168,9 +169,8 @@ static int admit_size(struct vigil_scan *scan, struct vigil_span data,
         exceeded(scan, VIGIL_LIMIT_FILE_SIZE, false);
         return 1;
     }
-    if (r->lim.max_scan_size &&
-        (need > r->lim.max_scan_size ||
-         r->scanned > r->lim.max_scan_size - need)) {
+    if (r->lim.max_scan_size && (need > r->lim.max_scan_size ||
+                                 r->scanned > r->lim.max_scan_size - need)) {
         exceeded(scan, VIGIL_LIMIT_SCAN_SIZE, true);
         return VIGIL_E_LIMIT;
     }
@@ -292,8 +292,7 @@ int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
     rec_start(scan, flags, data.len);
     /* Like ClamAV, a file over MaxFileSize is not scanned at all; unlike
      * ClamAV there is no 2 GiB ceiling besides this limit. */
-    if (scan->rec.lim.max_file_size &&
-        data.len > scan->rec.lim.max_file_size) {
+    if (scan->rec.lim.max_file_size && data.len > scan->rec.lim.max_file_size) {
         exceeded(scan, VIGIL_LIMIT_FILE_SIZE, true);
         scan->rec.scanned = 0;
     } else

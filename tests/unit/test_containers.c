@@ -38,8 +38,8 @@ static struct blob gz_of(const void *data, size_t len)
     z_stream z;
     struct blob b = {malloc(compressBound((uLong)len) + 64), 0};
     memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 8,
-                                  Z_DEFAULT_STRATEGY), Z_OK);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY),
+                     Z_OK);
     z.next_in = (Bytef *)(uintptr_t)data;
     z.avail_in = (uInt)len;
     z.next_out = b.p;
@@ -139,7 +139,10 @@ static struct blob szdd_of(const void *data, size_t len)
 {
     struct blob b = {calloc(1, 14 + len + len / 8 + 1), 14};
     const uint8_t *d = data;
-    memcpy(b.p, "SZDD\x88\xf0\x27\x33" "A", 9);
+    memcpy(b.p,
+           "SZDD\x88\xf0\x27\x33"
+           "A",
+           9);
     put32(b.p + 10, (uint32_t)len);
     for (size_t i = 0; i < len; i += 8) {
         size_t k = len - i < 8 ? len - i : 8;
@@ -254,7 +257,8 @@ static void assert_clean(const struct vigil_result *r)
     assert_int_equal(r->n_names, 0);
 }
 
-/* ---- limits API ----------------------------------------------------------- */
+/* ---- limits API -----------------------------------------------------------
+ */
 
 static void limits_default_are_clamav(void **state)
 {
@@ -353,7 +357,8 @@ static void stream_corrupt_is_honest(void **state)
     ctx_close(&c);
 }
 
-/* ---- nesting, counts, time ------------------------------------------------ */
+/* ---- nesting, counts, time ------------------------------------------------
+ */
 
 static void recursion_limit(void **state)
 {
@@ -408,9 +413,9 @@ static void heuristic_after_signatures(void **state)
     c.lim.max_files = 3;
     assert_int_equal(ctx_scan(&c, &b, VIGIL_SCAN_ALERT_EXCEEDS), VIGIL_OK);
     assert_found(&c.res, "Eicar-Hash.UNOFFICIAL");
-    assert_int_equal(ctx_scan(&c, &b, VIGIL_SCAN_ALERT_EXCEEDS |
-                                          VIGIL_SCAN_ALLMATCH),
-                     VIGIL_OK);
+    assert_int_equal(
+        ctx_scan(&c, &b, VIGIL_SCAN_ALERT_EXCEEDS | VIGIL_SCAN_ALLMATCH),
+        VIGIL_OK);
     assert_int_equal(c.res.n_names, 3);
     assert_string_equal(c.res.names[0], "Eicar-Hash.UNOFFICIAL");
     assert_string_equal(c.res.names[1], "Eicar-Hash.UNOFFICIAL");
@@ -496,7 +501,8 @@ static void ratio_limit(void **state)
     ctx_close(&c);
 }
 
-/* ---- libmspack ------------------------------------------------------------ */
+/* ---- libmspack ------------------------------------------------------------
+ */
 
 static void cab_and_szdd_found(void **state)
 {
@@ -524,7 +530,8 @@ static void cab_and_szdd_found(void **state)
     ctx_close(&c);
 }
 
-/* ---- libarchive ------------------------------------------------------------ */
+/* ---- libarchive ------------------------------------------------------------
+ */
 
 static void zip_members_and_encryption(void **state)
 {
@@ -540,9 +547,9 @@ static void zip_members_and_encryption(void **state)
      * alert for the archive. */
     assert_int_equal(ctx_scan(&c, &e, VIGIL_SCAN_ALLMATCH), VIGIL_OK);
     assert_clean(&c.res);
-    assert_int_equal(ctx_scan(&c, &e, VIGIL_SCAN_ALLMATCH |
-                                          VIGIL_SCAN_ALERT_ENCRYPTED),
-                     VIGIL_OK);
+    assert_int_equal(
+        ctx_scan(&c, &e, VIGIL_SCAN_ALLMATCH | VIGIL_SCAN_ALERT_ENCRYPTED),
+        VIGIL_OK);
     assert_int_equal(c.res.n_names, 1);
     assert_string_equal(c.res.sig_name, "Heuristics.Encrypted.Zip");
     /* Cut in half: the first member is still found. */
@@ -558,8 +565,8 @@ static void zip_members_and_encryption(void **state)
  * a zlib stream that never uses length 258 decodes the same. */
 static void inflate64_decodes_deflate(void **state)
 {
-    static const char *words[] = {"alpha ", "bravo ", "charlie ", "delta ",
-                                  "echo ", "foxtrot ", "golf ", "hotel "};
+    static const char *words[] = {"alpha ", "bravo ",   "charlie ", "delta ",
+                                  "echo ",  "foxtrot ", "golf ",    "hotel "};
     size_t n = 0, cap = 200000;
     char *text = malloc(cap + 16);
     uint32_t r = 12345;
@@ -574,35 +581,35 @@ static void inflate64_decodes_deflate(void **state)
         n += strlen(w);
     }
     memset(&z, 0, sizeof z);
-    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 8,
-                                  Z_DEFAULT_STRATEGY), Z_OK);
+    assert_int_equal(
+        deflateInit2(&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
     z.next_in = (Bytef *)text;
     z.avail_in = (uInt)n;
     z.next_out = packed;
     z.avail_out = (uInt)cap;
     assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
     vigil_buf_init(&out, 1u << 20);
-    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out), &out,
-                                  &trunc),
-                     VIGIL_OK);
+    assert_int_equal(
+        vg_inflate64(vigil_span_make(packed, z.total_out), &out, &trunc),
+        VIGIL_OK);
     assert_false(trunc);
     assert_int_equal(out.len, n);
     assert_memory_equal(out.data, text, n);
     /* Cut at 1000 bytes: flagged, exact prefix. */
     vigil_buf_free(&out);
     vigil_buf_init(&out, 1000);
-    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out), &out,
-                                  &trunc),
-                     VIGIL_OK);
+    assert_int_equal(
+        vg_inflate64(vigil_span_make(packed, z.total_out), &out, &trunc),
+        VIGIL_OK);
     assert_true(trunc);
     assert_int_equal(out.len, 1000);
     assert_memory_equal(out.data, text, 1000);
     /* A cut stream: an error, with what was decoded kept. */
     vigil_buf_free(&out);
     vigil_buf_init(&out, 1u << 20);
-    assert_int_equal(vg_inflate64(vigil_span_make(packed, z.total_out / 2),
-                                  &out, &trunc),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(
+        vg_inflate64(vigil_span_make(packed, z.total_out / 2), &out, &trunc),
+        VIGIL_E_CORRUPT);
     assert_true(out.len > 0 && out.len < n);
     assert_memory_equal(out.data, text, out.len);
     vigil_buf_free(&out);
@@ -648,19 +655,19 @@ static void explode_hand_made(void **state)
         bw_put(&w, (unsigned char)*p, 8);
     }
     bw_put(&w, 0, 1);
-    bw_put(&w, 2, 6);   /* distance - 1, low 6 bits */
-    bw_code6(&w, 0);    /* high bits */
-    bw_code6(&w, 18);   /* length 18 + 2 */
+    bw_put(&w, 2, 6); /* distance - 1, low 6 bits */
+    bw_code6(&w, 0);  /* high bits */
+    bw_code6(&w, 18); /* length 18 + 2 */
     bw_put(&w, 0, 1);
-    bw_put(&w, 40, 6);  /* distance 41: before the start */
+    bw_put(&w, 40, 6); /* distance 41: before the start */
     bw_code6(&w, 0);
-    bw_code6(&w, 1);    /* length 3 */
+    bw_code6(&w, 1); /* length 3 */
     memcpy(in, tree, 5);
     memcpy(in + 5, tree, 5);
     memcpy(in + 10, w.b, (w.nbits + 7) / 8);
     vigil_buf_init(&out, 1000);
-    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8),
-                                0, 26, &out, &trunc),
+    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8), 0,
+                                26, &out, &trunc),
                      VIGIL_OK);
     assert_false(trunc);
     assert_int_equal(out.len, 26);
@@ -668,8 +675,8 @@ static void explode_hand_made(void **state)
     /* The declared size bounds the output; the cap cuts and flags it. */
     vigil_buf_free(&out);
     vigil_buf_init(&out, 10);
-    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8),
-                                0, 26, &out, &trunc),
+    assert_int_equal(vg_explode(vigil_span_make(in, 10 + (w.nbits + 7) / 8), 0,
+                                26, &out, &trunc),
                      VIGIL_OK);
     assert_true(trunc);
     assert_int_equal(out.len, 10);
@@ -721,8 +728,7 @@ static void contract_max_child_and_stop(void **state)
     memset(&r, 0, sizeof r);
     r.stop_after = 2;
     x.max_child = 1u << 20;
-    assert_int_equal(vg_mspack_cab_extract(vigil_span_make(cab.p, cab.len),
-                                           &x),
+    assert_int_equal(vg_mspack_cab_extract(vigil_span_make(cab.p, cab.len), &x),
                      VG_EXTRACT_STOP);
     assert_int_equal(r.n, 2);
     assert_string_equal(r.names[0], "f0");
@@ -738,7 +744,8 @@ static void contract_max_child_and_stop(void **state)
     free(cab.p);
 }
 
-/* ---- the chain of containers: .ldb Container and Intermediates ------------ */
+/* ---- the chain of containers: .ldb Container and Intermediates ------------
+ */
 
 static void ldb_container_chain(void **state)
 {
