@@ -56,6 +56,12 @@ int cmd_scan(int argc, char **argv);
 /* cmd_db.c: `vigil db verify|info|patch`. */
 int cmd_db(int argc, char **argv);
 
+/* scan_limits.c: set the limit named by long option @p name ("max-files"
+ * ...) from @p arg (a number, K/M/G suffixes). @return 0, or -1 after
+ * an error message. */
+int scan_limit_option(const char *name, const char *arg,
+                      struct vigil_limits *lim);
+
 /* walk.c: scan one command-line path (file or directory). */
 void walk_path(struct scan_run *run, const char *path);
 

@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "common/dbpath.h"
-#include "util/strparse.h"
 
 static void scan_usage(FILE *out)
 {
@@ -59,53 +58,10 @@ enum {
     OPT_MOVE,
     OPT_COPY,
     OPT_REMOVE,
-    OPT_MAX_SCANSIZE,
-    OPT_MAX_FILESIZE,
-    OPT_MAX_RECURSION,
-    OPT_MAX_FILES,
-    OPT_MAX_SCANTIME,
-    OPT_MAX_RATIO,
+    OPT_LIMIT, /* --max-*: scan_limits.c */
     OPT_ALERT_EXCEEDS,
     OPT_ALERT_ENCRYPTED,
 };
-
-/* A number with an optional K/M/G suffix (powers of 1024), as clamscan. */
-static int parse_size(const char *arg, uint64_t max, uint64_t *out)
-{
-    size_t n = strlen(arg);
-    uint64_t mul = 1, v;
-    if (n > 0 && strchr("kKmMgG", arg[n - 1])) {
-        char c = arg[n - 1];
-        mul = c == 'k' || c == 'K' ? 1024u : c == 'm' || c == 'M' ? 1u << 20
-                                                                   : 1u << 30;
-        n--;
-    }
-    if (vigil_str_to_u64(vigil_str_make(arg, n), UINT64_MAX / mul, &v) != 0 ||
-        v * mul > max) {
-        fprintf(stderr, "ERROR: bad limit value: %s\n", arg);
-        return -1;
-    }
-    *out = v * mul;
-    return 0;
-}
-
-static int set_limit(int opt, const char *arg, struct scan_opts *o)
-{
-    uint64_t v;
-    struct vigil_limits *l = &o->limits;
-    bool size = opt == OPT_MAX_SCANSIZE || opt == OPT_MAX_FILESIZE;
-    if (parse_size(arg, size ? UINT64_MAX : UINT32_MAX, &v) != 0)
-        return -1;
-    switch (opt) {
-    case OPT_MAX_SCANSIZE: l->max_scan_size = v; break;
-    case OPT_MAX_FILESIZE: l->max_file_size = v; break;
-    case OPT_MAX_RECURSION: l->max_recursion = (uint32_t)v; break;
-    case OPT_MAX_FILES: l->max_files = (uint32_t)v; break;
-    case OPT_MAX_SCANTIME: l->max_scan_time_ms = (uint32_t)v; break;
-    default: l->max_ratio = (uint32_t)v; break;
-    }
-    return 0;
-}
 
 static int parse_args(int argc, char **argv, struct scan_opts *o)
 {
@@ -119,25 +75,25 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         {"move", required_argument, NULL, OPT_MOVE},
         {"copy", required_argument, NULL, OPT_COPY},
         {"remove", no_argument, NULL, OPT_REMOVE},
-        {"max-scansize", required_argument, NULL, OPT_MAX_SCANSIZE},
-        {"max-filesize", required_argument, NULL, OPT_MAX_FILESIZE},
-        {"max-recursion", required_argument, NULL, OPT_MAX_RECURSION},
-        {"max-files", required_argument, NULL, OPT_MAX_FILES},
-        {"max-scantime", required_argument, NULL, OPT_MAX_SCANTIME},
-        {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+        {"max-scansize", required_argument, NULL, OPT_LIMIT},
+        {"max-filesize", required_argument, NULL, OPT_LIMIT},
+        {"max-recursion", required_argument, NULL, OPT_LIMIT},
+        {"max-files", required_argument, NULL, OPT_LIMIT},
+        {"max-scantime", required_argument, NULL, OPT_LIMIT},
+        {"max-ratio", required_argument, NULL, OPT_LIMIT},
         {"alert-exceeds-max", no_argument, NULL, OPT_ALERT_EXCEEDS},
         {"alert-encrypted", no_argument, NULL, OPT_ALERT_ENCRYPTED},
         {"alert-encrypted-archive", no_argument, NULL, OPT_ALERT_ENCRYPTED},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int c;
+    int c, idx = 0;
     o->dbs = calloc((size_t)argc, sizeof *o->dbs);
     if (!o->dbs)
         return -1;
     o->summary = true;
     vigil_limits_default(&o->limits);
-    while ((c = getopt_long(argc, argv, "d:rih", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:rih", longopts, &idx)) != -1) {
         switch (c) {
         case 'd': o->dbs[o->n_dbs++] = optarg; break;
         case 'r': o->recursive = true; break;
@@ -154,13 +110,8 @@ static int parse_args(int argc, char **argv, struct scan_opts *o)
         case OPT_ALERT_ENCRYPTED:
             o->alert_flags |= VIGIL_SCAN_ALERT_ENCRYPTED;
             break;
-        case OPT_MAX_SCANSIZE:
-        case OPT_MAX_FILESIZE:
-        case OPT_MAX_RECURSION:
-        case OPT_MAX_FILES:
-        case OPT_MAX_SCANTIME:
-        case OPT_MAX_RATIO:
-            if (set_limit(c, optarg, o) != 0)
+        case OPT_LIMIT:
+            if (scan_limit_option(longopts[idx].name, optarg, &o->limits))
                 return -1;
             break;
         case 'h': scan_usage(stdout); exit(VIGIL_EXIT_CLEAN);
