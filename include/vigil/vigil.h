@@ -151,7 +151,49 @@ enum vigil_verdict {
 /** Scan options, bit flags. */
 enum vigil_scan_flags {
     VIGIL_SCAN_ALLMATCH = 1u << 0, /**< report every matching signature */
+    /** report a limit that stopped part of the scan as a detection,
+     *  `Heuristics.Limits.Exceeded.<Limit>` (clamscan --alert-exceeds-max) */
+    VIGIL_SCAN_ALERT_EXCEEDS = 1u << 1,
+    /** report encrypted archive members as `Heuristics.Encrypted.<Format>`
+     *  (clamscan --alert-encrypted) */
+    VIGIL_SCAN_ALERT_ENCRYPTED = 1u << 2,
 };
+
+/**
+ * Scan limits (docs/internals/CONTAINERS.md). A value of 0 means "no
+ * limit". Exceeding one stops that branch of the scan (what was found is
+ * kept); the limit is named in vigil_result.limits and, with
+ * VIGIL_SCAN_ALERT_EXCEEDS, reported as a detection.
+ */
+struct vigil_limits {
+    uint64_t max_scan_size;    /**< bytes of all objects of one scan */
+    uint64_t max_file_size;    /**< bytes of one object: a larger file is
+                                    not scanned, a larger member is skipped,
+                                    a longer stream is cut there */
+    uint32_t max_recursion;    /**< nesting depth (the file is depth 0) */
+    uint32_t max_files;        /**< objects in one scan, the file included */
+    uint32_t max_scan_time_ms; /**< wall-clock time of one scan */
+    uint32_t max_ratio;        /**< expanded/packed size of one member
+                                    (checked above 1 MiB); 0: off */
+};
+
+/** Which limits were reached (vigil_result.limits). */
+enum vigil_limit_bits {
+    VIGIL_LIMIT_SCAN_SIZE = 1u << 0, /**< MaxScanSize */
+    VIGIL_LIMIT_FILE_SIZE = 1u << 1, /**< MaxFileSize */
+    VIGIL_LIMIT_RECURSION = 1u << 2, /**< MaxRecursion */
+    VIGIL_LIMIT_FILES = 1u << 3,     /**< MaxFiles */
+    VIGIL_LIMIT_TIME = 1u << 4,      /**< MaxScanTime */
+    VIGIL_LIMIT_RATIO = 1u << 5,     /**< MaxRatio (vigil only) */
+};
+
+/**
+ * ClamAV 1.4's defaults: scan size 400 MiB, file size 100 MiB, recursion
+ * 17, files 10000, time 120 s; ratio off. Unlike ClamAV, no limit is
+ * capped at 2 GiB.
+ * @param[out] lim  filled
+ */
+VIGIL_API void vigil_limits_default(struct vigil_limits *lim);
 
 /**
  * Result of one scan. Strings point into the engine or the scan object and
@@ -162,7 +204,11 @@ struct vigil_result {
     const char *sig_name;      /**< first detection, NULL when clean */
     const char *const *names;  /**< all detections (allmatch), n_names long */
     size_t n_names;
-    uint64_t bytes_scanned;    /**< bytes of content examined */
+    uint64_t bytes_scanned;    /**< bytes of content examined, extracted
+                                    objects included */
+    unsigned limits;           /**< enum vigil_limit_bits reached */
+    unsigned files_scanned;    /**< objects scanned: the file and every
+                                    object extracted from it */
 };
 
 struct vigil_scan;
@@ -173,6 +219,15 @@ struct vigil_scan;
  */
 VIGIL_API int vigil_scan_new(struct vigil_scan **out,
                              struct vigil_engine *eng);
+
+/**
+ * Set the limits of every later scan made with @p scan (a new scan object
+ * starts with vigil_limits_default()).
+ * @param[in] lim  copied
+ * @return VIGIL_OK, VIGIL_E_ARG
+ */
+VIGIL_API int vigil_scan_set_limits(struct vigil_scan *scan,
+                                    const struct vigil_limits *lim);
 
 /** Free a scan object (drops its engine ref) and set *@p scanp to NULL. */
 VIGIL_API void vigil_scan_free(struct vigil_scan **scanp);

@@ -10,6 +10,7 @@
 #include "fmt/filetype.h"
 #include "fmt/normalize.h"
 #include "scan/exehash.h"
+#include "scan/recurse.h"
 #include "scan/scan_private.h"
 #include "util/alloc.h"
 
@@ -27,15 +28,25 @@ struct digests {
 
 /* ---- names ----------------------------------------------------------- */
 
-static void add_name(struct vigil_scan *scan, const char *name)
+void vg_scan_add_name(struct vigil_scan *scan, const char *name)
 {
     if (scan->n_names < VIGIL_CAP_MATCHES)
         scan->names[scan->n_names++] = name;
 }
 
+bool vg_scan_done(const struct vigil_scan *scan)
+{
+    return (scan->n_names > 0 && !scan->allmatch) || scan->rec.abort;
+}
+
+static void add_name(struct vigil_scan *scan, const char *name)
+{
+    vg_scan_add_name(scan, name);
+}
+
 static bool done(const struct vigil_scan *scan)
 {
-    return scan->n_names > 0 && !scan->allmatch;
+    return vg_scan_done(scan);
 }
 
 /* ---- whole-view hashes ---------------------------------------------- */
@@ -227,8 +238,9 @@ static int match_body(struct vigil_scan *scan, const struct pass_ctx *pc,
 static int match_logical(struct vigil_scan *scan, const struct pass_ctx *pc,
                          const struct vg_pass *pass, struct vigil_span view)
 {
+    /* The chain of enclosing types drives Container/Intermediates. */
     struct vg_lsig_env env = {view, pass->target, (int)pc->type, pc->exe,
-                              NULL, 0};
+                              scan->rec.chain, scan->rec.depth};
     if (done(scan))
         return VIGIL_OK;
     return vg_lsig_evaluate(&scan->eng->lsigs, scan->ls, &env, on_lsig, scan);
@@ -336,6 +348,47 @@ static const struct vg_exe_info *parse_exe(struct vigil_scan *scan,
     return &scan->exe;
 }
 
+int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
+                int type_hint)
+{
+    struct vg_pass passes[VG_MAX_PASSES];
+    struct views vs = {false, false, VIGIL_OK, VIGIL_OK};
+    struct digests dg;
+    struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL, false};
+    size_t n, first = scan->n_names;
+    int ret = VIGIL_OK;
+    memset(&dg, 0, sizeof dg);
+    if (data.len < VG_FT_MIN_SCAN_SIZE) /* ClamAV does not scan these */
+        return VIGIL_OK;
+    pc.type = type_hint >= 0 && type_hint < VG_FT_COUNT
+                  ? (enum vg_ftype)type_hint
+                  : vg_filetype_detect(data);
+    n = vg_ftype_plan(pc.type, passes);
+    /* ClamAV unpacks a container before it scans the container's own
+     * bytes (observed: a member's detection is reported before one in
+     * the archive's headers, and before the archive's own hash). */
+    if (n > 0)
+        ret = vg_recurse_children(scan, pc.type, data);
+    /* After the children: they reuse scan->exe. */
+    pc.exe = ret == VIGIL_OK ? parse_exe(scan, pc.type, data) : NULL;
+    for (size_t i = 0; i < n && ret == VIGIL_OK && !done(scan); i++)
+        ret = run_pass(scan, &pc, &passes[i], &vs, &dg);
+    if (ret == VIGIL_OK && pc.exe && !done(scan))
+        vg_exehash_scan(scan->eng, data, pc.exe, on_exe_hash, scan,
+                        scan->allmatch);
+    /* Containers the raw scan finds inside (an ISO image typed as binary
+     * data, a zip after a stub) come after the raw pass, as in ClamAV. */
+    if (ret == VIGIL_OK && !done(scan) && n > 0)
+        ret = vg_recurse_embedded(scan, pc.type, data);
+    if (ret != VIGIL_OK || scan->n_names == first)
+        return ret;
+    if ((ret = compute_digests(scan, data, VG_HSET_ALLOW, &dg)) != VIGIL_OK)
+        return ret;
+    if (allow_listed(&scan->eng->hashes, &dg, data.len))
+        scan->n_names = first; /* the object and all it holds */
+    return VIGIL_OK;
+}
+
 static void fill_result(const struct vigil_scan *scan, struct vigil_result *res)
 {
     res->verdict = VIGIL_FOUND;
@@ -344,34 +397,9 @@ static void fill_result(const struct vigil_scan *scan, struct vigil_result *res)
     res->n_names = scan->n_names;
 }
 
-int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
-                   struct vigil_result *res)
+void vg_scan_fill_result(const struct vigil_scan *scan,
+                         struct vigil_result *res)
 {
-    struct vg_pass passes[VG_MAX_PASSES];
-    struct views vs = {false, false, VIGIL_OK, VIGIL_OK};
-    struct digests dg;
-    struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL, false};
-    size_t n;
-    int ret = VIGIL_OK;
-    memset(&dg, 0, sizeof dg);
-    scan->n_names = 0;
-    if (data.len < VG_FT_MIN_SCAN_SIZE) /* ClamAV does not scan these */
-        return VIGIL_OK;
-    pc.type = vg_filetype_detect(data);
-    pc.exe = parse_exe(scan, pc.type, data);
-    n = vg_ftype_plan(pc.type, passes);
-    for (size_t i = 0; i < n && ret == VIGIL_OK && !done(scan); i++)
-        ret = run_pass(scan, &pc, &passes[i], &vs, &dg);
-    if (ret == VIGIL_OK && pc.exe && !done(scan))
-        vg_exehash_scan(scan->eng, data, pc.exe, on_exe_hash, scan,
-                        scan->allmatch);
-    if (ret != VIGIL_OK || scan->n_names == 0)
-        return ret;
-    if ((ret = compute_digests(scan, data, VG_HSET_ALLOW, &dg)) != VIGIL_OK)
-        return ret;
-    if (allow_listed(&scan->eng->hashes, &dg, data.len))
-        scan->n_names = 0;
-    else
+    if (scan->n_names > 0)
         fill_result(scan, res);
-    return VIGIL_OK;
 }

@@ -27,6 +27,7 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
     if (!scan)
         return VIGIL_E_NOMEM;
     scan->eng = vigil_engine_ref(eng);
+    vigil_limits_default(&scan->rec.lim);
     vigil_buf_init(&scan->view1, VIGIL_CAP_NORM_VIEW);
     vigil_buf_init(&scan->view2, VIGIL_CAP_NORM_VIEW);
     vigil_buf_init(&scan->readbuf, VG_SOURCE_READ_MAX);
@@ -72,8 +73,7 @@ static int scan_span(struct vigil_scan *scan, struct vigil_span data,
 {
     memset(res, 0, sizeof *res);
     scan->allmatch = flags & VIGIL_SCAN_ALLMATCH;
-    res->bytes_scanned = data.len;
-    return vg_scan_object(scan, data, res);
+    return vg_scan_object(scan, data, flags, res);
 }
 
 int vigil_scan_mem(struct vigil_scan *scan, const void *data, size_t len,

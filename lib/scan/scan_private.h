@@ -27,6 +27,26 @@ struct vg_hit {
     uint32_t name;   /* name-pool offset */
 };
 
+#define VG_REC_MAX_HEUR 16u
+
+/* Per-scan recursion state: limits, counters, the chain of containers. */
+struct vg_rec {
+    struct vigil_limits lim;   /* set by vigil_scan_set_limits */
+    unsigned flags;            /* the current scan's enum vigil_scan_flags */
+    uint32_t depth;            /* of the object being scanned (file: 0) */
+    int chain[VIGIL_CAP_RECURSION]; /* container types, outermost first */
+    uint64_t n_files;          /* objects counted so far, the file too */
+    uint64_t scanned;          /* bytes of all objects so far */
+    uint64_t t0_ms;            /* monotonic start of the scan */
+    unsigned limits;           /* enum vigil_limit_bits reached */
+    /* Heuristic alerts (limits, encryption) wait for the end of the scan:
+     * ClamAV reports them only if no signature fires, or after all the
+     * signatures under allmatch. */
+    const char *heur[VG_REC_MAX_HEUR];
+    size_t n_heur;
+    bool abort;                /* the time limit ended the whole scan */
+};
+
 struct vigil_scan {
     struct vigil_engine *eng;
     struct vg_match_scratch *ms;
@@ -41,10 +61,26 @@ struct vigil_scan {
     unsigned pass_root;           /* target of the pass being matched */
     struct vigil_buf view1, view2; /* normalised views, reused */
     struct vigil_buf readbuf;      /* small files are read into this */
+    struct vg_rec rec;
 };
 
-/** Scan one object (its bytes in @p data). */
+/** True once the scan may stop: a detection outside allmatch mode. */
+bool vg_scan_done(const struct vigil_scan *scan);
+/** Record a detection name (static or engine-owned string). */
+void vg_scan_add_name(struct vigil_scan *scan, const char *name);
+/** Scan one object at the current depth: type it (or use @p type_hint if
+ *  >= 0), run its passes, then extract and scan its children. Names found
+ *  are appended to scan->names (dropped again if the object is
+ *  allow-listed). @return VIGIL_OK or a scan-level error */
+int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
+                int type_hint);
+
+/** Scan one file (its bytes in @p data) with everything it holds:
+ *  resets the per-scan state, applies the limits (recurse.c). */
 int vg_scan_object(struct vigil_scan *scan, struct vigil_span data,
-                   struct vigil_result *res);
+                   unsigned flags, struct vigil_result *res);
+/** Copy the names found into @p res (verdict FOUND) if there are any. */
+void vg_scan_fill_result(const struct vigil_scan *scan,
+                         struct vigil_result *res);
 
 #endif

@@ -29,4 +29,12 @@
 /** Longest DSIG string (ClamAV base64): a 2048-bit value needs 342. */
 #define VIGIL_CAP_DSIG_CHARS 350u
 
+/** Deepest nesting tracked (a larger max_recursion is clamped to it). */
+#define VIGIL_CAP_RECURSION 256u
+/** Largest extracted object when no max_file_size/max_scan_size limit is
+ *  set: one such object per nesting level is held in memory. */
+#define VIGIL_CAP_CHILD ((uint64_t)4 << 30)
+/** Longest archive member name kept for reports. */
+#define VIGIL_CAP_MEMBER_NAME 4096u
+
 #endif

@@ -5,6 +5,6 @@
 int vigil_header_c_check(void);
 int vigil_header_c_check(void)
 {
-    struct vigil_result r = {VIGIL_CLEAN, 0, 0, 0, 0};
+    struct vigil_result r = {VIGIL_CLEAN, 0, 0, 0, 0, 0, 0};
     return (int)r.verdict + VIGIL_FLEVEL;
 }

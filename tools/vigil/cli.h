@@ -51,6 +51,8 @@ struct scan_opts {
         ACT_REMOVE, /* --remove */
     } action;
     const char *action_dir;
+    struct vigil_limits limits; /* --max-* */
+    unsigned alert_flags;       /* --alert-exceeds-max, --alert-encrypted */
 };
 
 /* Counters for the summary block. Owned by the reporter thread, except
@@ -59,6 +61,7 @@ struct scan_totals {
     uint64_t dirs, files, infected, errors;
     uint64_t failed_paths; /* command-line paths not scanned (exit 2) */
     uint64_t bytes_scanned, bytes_read;
+    unsigned limits; /* enum vigil_limit_bits reached by any file */
 };
 
 struct vq_store;
@@ -84,6 +87,12 @@ bool db_is_compiled(const char *path);
 int db_compile(int argc, char **argv);
 int db_info_compiled(const char *path);
 int db_verify_compiled(const char *path);
+
+/* scan_limits.c: set the limit named by long option @p name ("max-files"
+ * ...) from @p arg (a number, K/M/G suffixes). @return 0, or -1 after
+ * an error message. */
+int scan_limit_option(const char *name, const char *arg,
+                      struct vigil_limits *lim);
 
 /* act.c: --move/--copy/--remove on a detected file. Called by the
  * reporter thread only. */

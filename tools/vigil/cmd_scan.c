@@ -48,6 +48,15 @@ static void scan_usage(FILE *out)
             "      --copy=DIR        copy infected files into quarantine DIR\n"
             "      --remove          remove infected files\n"
             "      --no-db-cache     load the sources, skip the compiled cache\n"
+            "      --max-scansize=N  bytes scanned per file, all it holds\n"
+            "                        included (K/M/G suffix; 0: none; 400M)\n"
+            "      --max-filesize=N  largest file or member scanned (100M)\n"
+            "      --max-recursion=N deepest nesting of containers (17)\n"
+            "      --max-files=N     most objects scanned per file (10000)\n"
+            "      --max-scantime=MS time per file in milliseconds (120000)\n"
+            "      --max-ratio=N     largest expansion ratio of a member (off)\n"
+            "      --alert-exceeds-max  report Heuristics.Limits.Exceeded.*\n"
+            "      --alert-encrypted    report Heuristics.Encrypted.*\n"
             "      --config-file=FILE  defaults (else $VIGIL_CONF or\n"
             "                        " VIGIL_CONF_DEFAULT ")\n"
             "  -h, --help            show this help\n"
@@ -87,6 +96,9 @@ enum {
     OPT_INCLUDE_GLOB,
     OPT_CONFIG,
     OPT_NO_DB_CACHE,
+    OPT_LIMIT, /* --max-*: scan_limits.c */
+    OPT_ALERT_EXCEEDS,
+    OPT_ALERT_ENCRYPTED,
 };
 
 /* Every long option is also a vigil.conf key (config.c). */
@@ -115,6 +127,15 @@ static const struct option longopts[] = {
     {"remove", no_argument, NULL, OPT_REMOVE},
     {"config-file", required_argument, NULL, OPT_CONFIG},
     {"no-db-cache", no_argument, NULL, OPT_NO_DB_CACHE},
+    {"max-scansize", required_argument, NULL, OPT_LIMIT},
+    {"max-filesize", required_argument, NULL, OPT_LIMIT},
+    {"max-recursion", required_argument, NULL, OPT_LIMIT},
+    {"max-files", required_argument, NULL, OPT_LIMIT},
+    {"max-scantime", required_argument, NULL, OPT_LIMIT},
+    {"max-ratio", required_argument, NULL, OPT_LIMIT},
+    {"alert-exceeds-max", no_argument, NULL, OPT_ALERT_EXCEEDS},
+    {"alert-encrypted", no_argument, NULL, OPT_ALERT_ENCRYPTED},
+    {"alert-encrypted-archive", no_argument, NULL, OPT_ALERT_ENCRYPTED},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -160,7 +181,7 @@ static int follow_opt(const char *opt, const char *s, int *out)
 }
 
 /* One option of the table; @p cmdline false while reading the config. */
-static int apply_opt(int c, struct scan_opts *o, bool cmdline)
+static int apply_opt(int c, int idx, struct scan_opts *o, bool cmdline)
 {
     switch (c) {
     case 'd': return list_add(&o->dbs, optarg, cmdline);
@@ -189,6 +210,14 @@ static int apply_opt(int c, struct scan_opts *o, bool cmdline)
     case OPT_REMOVE: o->action = ACT_REMOVE; return 0;
     case OPT_CONFIG: o->config = optarg; return 0;
     case OPT_NO_DB_CACHE: o->no_db_cache = true; return 0;
+    case OPT_ALERT_EXCEEDS:
+        o->alert_flags |= VIGIL_SCAN_ALERT_EXCEEDS;
+        return 0;
+    case OPT_ALERT_ENCRYPTED:
+        o->alert_flags |= VIGIL_SCAN_ALERT_ENCRYPTED;
+        return 0;
+    case OPT_LIMIT:
+        return scan_limit_option(longopts[idx].name, optarg, &o->limits);
     case 'h': scan_usage(stdout); exit(VIGIL_EXIT_CLEAN);
     default: scan_usage(stderr); return -1;
     }
@@ -196,10 +225,10 @@ static int apply_opt(int c, struct scan_opts *o, bool cmdline)
 
 static int parse_args(int argc, char **argv, struct scan_opts *o, bool cmdline)
 {
-    int c;
+    int c, idx = 0;
     optind = 0; /* glibc: start afresh (the config is parsed first) */
-    while ((c = getopt_long(argc, argv, "d:rihj:xf:", longopts, NULL)) != -1)
-        if (apply_opt(c, o, cmdline) != 0)
+    while ((c = getopt_long(argc, argv, "d:rihj:xf:", longopts, &idx)) != -1)
+        if (apply_opt(c, idx, o, cmdline) != 0)
             return -1;
     return 0;
 }
@@ -227,6 +256,7 @@ static int load_options(int argc, char **argv, struct scan_opts *o,
     bool must_exist;
     const char *path = config_path(argc, argv, &must_exist);
     o->summary = o->progress = true;
+    vigil_limits_default(&o->limits);
     o->follow_dirs = o->follow_files = 1;
     if (conf_read(path, must_exist, longopts, conf) != 0)
         return -1;

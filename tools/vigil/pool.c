@@ -151,6 +151,7 @@ static void scan_item(struct vigil_scan *scan, unsigned flags, struct item *it)
         it->status = vigil_scan_fd(scan, fd, flags, &res);
         if (it->status == VIGIL_OK) {
             it->bytes_scanned = res.bytes_scanned;
+            it->limits = res.limits;
             it->status = keep_names(it, &res);
         }
     }
@@ -270,7 +271,9 @@ static int start_workers(struct pool *p, struct vigil_engine *eng)
 {
     for (unsigned i = 0; i < p->nworkers; i++) {
         struct worker_arg *a = malloc(sizeof *a);
-        if (!a || vigil_scan_new(&p->scans[i], eng) != VIGIL_OK) {
+        if (!a || vigil_scan_new(&p->scans[i], eng) != VIGIL_OK ||
+            vigil_scan_set_limits(p->scans[i], &p->run->opts->limits) !=
+                VIGIL_OK) {
             free(a);
             return -1;
         }
@@ -292,7 +295,8 @@ int pool_start(struct scan_run *run, struct vigil_engine *eng, unsigned jobs)
         return -1;
     run->pool = p;
     p->run = run;
-    p->flags = run->opts->allmatch ? VIGIL_SCAN_ALLMATCH : 0;
+    p->flags = (run->opts->allmatch ? VIGIL_SCAN_ALLMATCH : 0) |
+               run->opts->alert_flags;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);

@@ -50,6 +50,7 @@ struct item {
     char **names; /* detections, owned */
     size_t n_names;
     uint64_t bytes_scanned;
+    unsigned limits;  /* enum vigil_limit_bits the scan reached */
     struct stat seen; /* fstat of what was scanned (ITEM_FILE) */
     bool have_seen;
     bool done;

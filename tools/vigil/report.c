@@ -138,9 +138,12 @@ static const char *status_text(int status)
  * that stdout stays JSON Lines. */
 static void act_found(struct scan_run *run, struct item *it)
 {
-    struct vigil_result res = {VIGIL_FOUND, it->names[0],
-                               (const char *const *)it->names, it->n_names,
-                               it->bytes_scanned};
+    struct vigil_result res = {.verdict = VIGIL_FOUND,
+                               .sig_name = it->names[0],
+                               .names = (const char *const *)it->names,
+                               .n_names = it->n_names,
+                               .bytes_scanned = it->bytes_scanned,
+                               .limits = it->limits};
     int saved = -1;
     if (run->opts->action == ACT_NONE || it->n_names == 0)
         return;
@@ -174,6 +177,7 @@ static void report_scanned(struct scan_run *run, struct item *it)
     t->files++;
     t->bytes_read += it->size / 4096 * 4096; /* clamscan: whole blocks */
     t->bytes_scanned += it->bytes_scanned;
+    t->limits |= it->limits;
     if (!it->found) {
         if (text && !run->opts->infected_only) {
             line_start(run);
@@ -281,6 +285,25 @@ static void json_summary(const struct scan_run *run, size_t nsigs, double secs,
     fputs("}\n", stdout);
 }
 
+/* "Limits reached: MaxFiles, MaxRecursion" (vigil only): which limits
+ * cut parts of the scan short; not printed when none was reached. */
+static void print_limits(unsigned limits)
+{
+    static const char *const names[] = {"MaxScanSize", "MaxFileSize",
+                                        "MaxRecursion", "MaxFiles",
+                                        "MaxScanTime", "MaxRatio"};
+    const char *sep = "";
+    if (!limits)
+        return;
+    printf("Limits reached:");
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (limits & (1u << i)) {
+            printf("%s %s", sep, names[i]);
+            sep = ",";
+        }
+    printf("\n");
+}
+
 void report_summary(const struct scan_run *run, size_t nsigs, double secs,
                     const char *start, const char *end, const char *dbver)
 {
@@ -298,6 +321,7 @@ void report_summary(const struct scan_run *run, size_t nsigs, double secs,
     printf("Infected files: %llu\n", (unsigned long long)t->infected);
     if (t->errors)
         printf("Total errors: %llu\n", (unsigned long long)t->errors);
+    print_limits(t->limits);
     printf("Data scanned: %.2f MB\n", mb(t->bytes_scanned));
     /* clamscan counts whole 4 KiB blocks read. */
     printf("Data read: %.2f MB (ratio %.2f:1)\n", mb(t->bytes_read),
