@@ -4,6 +4,12 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "fmt/binhex.h"
+#include "fmt/mail.h"
+#include "fmt/ole2.h"
+#include "fmt/pdf.h"
+#include "fmt/rtf.h"
+#include "fmt/tnef.h"
 #include "scan/extractors.h"
 
 struct extractor {
@@ -38,6 +44,14 @@ static const struct extractor table[] = {
     {VG_FT_GZ, vg_gz_extract},
     {VG_FT_BZ2, vg_bz2_extract},
     {VG_FT_XZ, vg_xz_extract},
+    /* vigil's own parsers (docs/internals/PARSERS.md) */
+    {VG_FT_MAIL, vg_mail_extract},
+    {VG_FT_UUENCODED, vg_uu_extract},
+    {VG_FT_OLE2, vg_ole2_extract},
+    {VG_FT_PDF, vg_pdf_extract},
+    {VG_FT_RTF, vg_rtf_extract},
+    {VG_FT_BINHEX, vg_binhex_extract},
+    {VG_FT_TNEF, vg_tnef_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
