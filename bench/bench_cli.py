@@ -26,6 +26,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "daemon"))
 from bench_scan import corpus_from_usr  # noqa: E402
+from runner import TIME  # noqa: E402
 from daemon_util import Daemon, find_clamd  # noqa: E402
 
 
@@ -41,18 +42,25 @@ def proc_cpu(pid):
 
 def measure(cmd, repeat, daemon_pid=None):
     """Median wall s, median CPU s, max peak RSS KiB over @repeat runs (like
-    runner.measure, plus CPU: the child's, or the daemon's)."""
+    runner.measure, plus CPU: the child's, or the daemon's). Peak RSS comes
+    from /usr/bin/time (runner.TIME): ru_maxrss would include this Python
+    process's own size at fork time."""
     walls, cpus, rss = [], [], []
     for _ in range(repeat):
-        c0 = proc_cpu(daemon_pid) if daemon_pid else 0.0
-        t0 = time.monotonic()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        walls.append(time.monotonic() - t0)
-        cpus.append(proc_cpu(daemon_pid) - c0 if daemon_pid
-                    else ru.ru_utime + ru.ru_stime)
-        rss.append(ru.ru_maxrss)
+        with tempfile.NamedTemporaryFile(mode="r") as out:
+            wrap = ([TIME, "-f", "%M", "-o", out.name]
+                    if os.path.exists(TIME) else [])
+            c0 = proc_cpu(daemon_pid) if daemon_pid else 0.0
+            t0 = time.monotonic()
+            p = subprocess.Popen(wrap + cmd, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            walls.append(time.monotonic() - t0)
+            cpus.append(proc_cpu(daemon_pid) - c0 if daemon_pid
+                        else ru.ru_utime + ru.ru_stime)
+            text = out.read().split()
+            rss.append(int(text[-1]) if wrap and text and text[-1].isdigit()
+                       else ru.ru_maxrss)
         if os.waitstatus_to_exitcode(status) not in (0, 1):
             raise SystemExit("command failed: %s" % cmd)
     return statistics.median(walls), statistics.median(cpus), max(rss)

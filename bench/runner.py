@@ -4,19 +4,31 @@
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 
 
+TIME = "/usr/bin/time"  # package time (scripts/deps.sh)
+
+
 def measure(cmd, repeat=3, cwd=None, env=None):
-    """Median wall seconds and max peak RSS (KiB) over @repeat runs."""
+    """Median wall seconds and max peak RSS (KiB) over @repeat runs.
+    Peak RSS comes from /usr/bin/time: a child's ru_maxrss seen by this
+    process starts from the Python parent's own size at fork time."""
     walls, rss = [], []
     for _ in range(repeat):
-        t0 = time.monotonic()
-        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        walls.append(time.monotonic() - t0)
-        rss.append(ru.ru_maxrss)
+        with tempfile.NamedTemporaryFile(mode="r") as out:
+            wrap = [TIME, "-f", "%M", "-o", out.name] if os.path.exists(
+                TIME) else []
+            t0 = time.monotonic()
+            p = subprocess.Popen(wrap + cmd, cwd=cwd, env=env,
+                                 stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            walls.append(time.monotonic() - t0)
+            text = out.read().strip().splitlines()
+            rss.append(int(text[-1]) if wrap and text and text[-1].isdigit()
+                       else ru.ru_maxrss)
         code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):
             raise SystemExit("command failed (%d): %s" % (code, cmd))

@@ -8,7 +8,7 @@ build_pkgs=(gcc g++ cmake ninja-build pkg-config libssl-dev libvectorscan-dev
             zlib1g-dev libpcre2-dev libcurl4-openssl-dev libarchive-dev
             libmspack-dev libbz2-dev liblzma-dev libzstd-dev)
 test_pkgs=(libcmocka-dev clang clamav clamav-testfiles python3 util-linux openssl
-           clamav-daemon python3-pyclamd python3-jsonschema)
+           clamav-daemon python3-pyclamd python3-jsonschema time)
 
 want=("${build_pkgs[@]}")
 if [ "${1:-build}" = test ]; then
