@@ -610,7 +610,7 @@ static int find_encryption(struct pdf *p)
     size_t d = last_key(p, "/Encrypt", "<"), id;
     char filter[PDF_NAME_MAX] = "";
     size_t v;
-    bool identity;
+    bool identity = false;
     int ret;
 
     if (!d)
