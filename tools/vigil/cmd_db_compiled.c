@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "db/vdb.h"
+#include "util/strparse.h"
 
 bool db_is_compiled(const char *path)
 {
@@ -101,25 +102,25 @@ static void print_counts(const struct vg_vdb_stats *st)
     printf("  %-35s %10u\n", "distinct prefilter literals", st->literals);
 }
 
+/* The "NAME\tVERSION\tSIGNATURES" lines the compiled file keeps. */
 static void print_sources(const char *src, size_t len)
 {
+    struct vigil_str rest = vigil_str_make(src, len), line;
     printf("Sources:\n");
-    while (len > 0) {
-        const char *nl = memchr(src, '\n', len);
-        size_t n = nl ? (size_t)(nl - src) : len;
-        char name[256] = "";
-        unsigned version = 0, nsigs = 0;
-        char line[512];
-        snprintf(line, sizeof line, "%.*s", (int)n, src);
-        if (sscanf(line, "%255[^\t]\t%u\t%u", name, &version, &nsigs) == 3) {
-            if (version)
-                printf("  %-30s version %-8u %10u signatures\n", name,
-                       version, nsigs);
-            else
-                printf("  %-30s %-16s %10u signatures\n", name, "", nsigs);
-        }
-        src += n + (nl ? 1 : 0);
-        len -= n + (nl ? 1 : 0);
+    while (vigil_str_next_line(&rest, &line)) {
+        struct vigil_str f[3];
+        uint64_t version, nsigs;
+        if (vigil_str_split(line, '\t', f, 3) != 3 ||
+            vigil_str_to_u64(f[1], UINT32_MAX, &version) ||
+            vigil_str_to_u64(f[2], UINT32_MAX, &nsigs))
+            continue;
+        if (version)
+            printf("  %-30.*s version %-8llu %10llu signatures\n",
+                   (int)f[0].len, f[0].p, (unsigned long long)version,
+                   (unsigned long long)nsigs);
+        else
+            printf("  %-30.*s %-16s %10llu signatures\n", (int)f[0].len,
+                   f[0].p, "", (unsigned long long)nsigs);
     }
 }
 
