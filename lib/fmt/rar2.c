@@ -32,6 +32,9 @@
 #define METHOD_STORE 0x30u
 #define FILE_FIXED 32u /* bytes of a file header before the name */
 #define NAME_MAX_OUT 255u
+/* The most bytes one packed byte can give: a match (at most 260 bytes)
+ * per bit. A header claiming more gets no buffer beyond this. */
+#define MAX_RATIO 2080u
 #define BLOCK_END SIZE_MAX
 
 struct rar_file {
@@ -123,40 +126,56 @@ static int unpack(struct walk *w, const struct rar_file *f, uint8_t *out,
                            want, got);
 }
 
+static uint32_t crc_of(const uint8_t *p, size_t n)
+{
+    uLong crc = crc32(0L, Z_NULL, 0);
+    for (size_t off = 0; off < n;) { /* uInt-sized pieces */
+        size_t step = n - off > (1u << 30) ? (1u << 30) : n - off;
+        crc = crc32(crc, p + off, (uInt)step);
+        off += step;
+    }
+    return (uint32_t)crc;
+}
+
+/* How many bytes to decode: the member's size, cut at max_child
+ * (truncated) and at what its packed size could possibly give. */
+static size_t output_size(const struct walk *w, const struct rar_file *f,
+                          struct vg_child_info *info)
+{
+    uint64_t want = f->unp_size;
+    uint64_t room = (uint64_t)f->data.len * MAX_RATIO + 16u;
+    info->truncated = want > w->x->max_child;
+    if (info->truncated)
+        want = w->x->max_child;
+    if (want > room)
+        want = room;
+    return want > SIZE_MAX ? SIZE_MAX : (size_t)want;
+}
+
 /* Decode a member and hand it to the core, checked against its CRC. */
 static int take_member(struct walk *w, const struct rar_file *f,
                        struct vg_child_info *info)
 {
-    size_t want = (size_t)f->unp_size, got = 0;
-    uint8_t *out;
+    size_t want = output_size(w, f, info), got = 0;
+    bool whole = want == f->unp_size;
+    uint8_t *out = vigil_malloc(want ? want : 1);
     int rd, ret;
-    info->truncated = f->unp_size > w->x->max_child;
-    if (info->truncated)
-        want = (size_t)w->x->max_child;
-    out = vigil_malloc(want ? want : 1);
     if (!out)
         return VIGIL_E_NOMEM;
     rd = unpack(w, f, out, want, &got);
-    if (w->dec && (rd != VIGIL_OK || info->truncated || f->method == METHOD_STORE))
-        vg_rar20_break(w->dec); /* the window no longer matches the stream */
-    if (rd == VIGIL_E_NOMEM || rd == VIGIL_E_UNSUPPORTED || got == 0) {
-        vigil_free(out);
-        if (rd == VIGIL_E_UNSUPPORTED)
-            return VIGIL_OK; /* unread, like libarchive's skipped members */
-        return rd == VIGIL_OK && f->unp_size == 0 ? emit_empty(w, info) : rd;
-    }
-    if (rd == VIGIL_OK && !info->truncated && !f->cut) {
-        uLong crc = crc32(0L, Z_NULL, 0);
-        for (size_t off = 0; off < got;) { /* uInt-sized pieces */
-            size_t n = got - off > (1u << 30) ? (1u << 30) : got - off;
-            crc = crc32(crc, out + off, (uInt)n);
-            off += n;
-        }
-        if ((uint32_t)crc != f->crc)
-            rd = VIGIL_E_CORRUPT;
-    }
-    if (rd != VIGIL_OK || f->cut)
+    if (w->dec && (rd != VIGIL_OK || !whole || f->method == METHOD_STORE))
+        vg_rar20_break(w->dec); /* the window no longer follows the stream */
+    if (rd == VIGIL_OK && whole && !f->cut && crc_of(out, got) != f->crc)
+        rd = VIGIL_E_CORRUPT;
+    if (rd == VIGIL_OK && !whole && !info->truncated)
+        rd = VIGIL_E_CORRUPT; /* a size its packed data cannot give */
+    if (rd == VIGIL_E_CORRUPT || f->cut)
         w->ret = VIGIL_E_CORRUPT;
+    if (rd == VIGIL_E_NOMEM || rd == VIGIL_E_UNSUPPORTED ||
+        (got == 0 && f->unp_size != 0)) {
+        vigil_free(out); /* nothing read: not an object (as in archive.c) */
+        return rd == VIGIL_E_NOMEM ? rd : VIGIL_OK;
+    }
     ret = w->x->emit(w->x->core, vigil_span_make(out, got), info);
     vigil_free(out);
     return ret;

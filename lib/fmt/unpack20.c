@@ -46,6 +46,7 @@ struct audio {
 struct vg_rar20 {
     uint8_t *win;
     uint32_t wpos;
+    uint32_t filled; /* window bytes written since the reset (saturates) */
     uint8_t old_table[TABLE_MAX];
     struct huff ld, dd, rd, md[MAX_CHANNELS];
     uint32_t old_dist[4];
@@ -238,6 +239,8 @@ static void put_byte(struct vg_rar20 *d, struct sink *s, uint8_t v)
 {
     d->win[d->wpos] = v;
     d->wpos = (d->wpos + 1u) & WIN_MASK;
+    if (d->filled < WIN_SIZE)
+        d->filled++;
     s->out[s->got++] = v;
 }
 
@@ -248,8 +251,11 @@ static void copy_match(struct vg_rar20 *d, struct sink *s, uint32_t len,
     d->old_dist[d->old_dist_ptr++ & 3u] = dist;
     d->last_dist = dist;
     d->last_len = len;
+    /* Before the start of the data the window reads as zeros (it is not
+     * cleared on a reset: that would cost 1 MiB of writes per member). */
     for (uint32_t i = 0; i < len && s->got < s->want; i++)
-        put_byte(d, s, d->win[(d->wpos - dist) & WIN_MASK]);
+        put_byte(d, s,
+                 dist > d->filled ? 0 : d->win[(d->wpos - dist) & WIN_MASK]);
 }
 
 /* ---- audio mode ---- */
@@ -395,7 +401,7 @@ struct vg_rar20 *vg_rar20_new(void)
     struct vg_rar20 *d = vigil_calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    d->win = vigil_calloc(WIN_SIZE, 1);
+    d->win = vigil_malloc(WIN_SIZE);
     if (!d->win) {
         vigil_free(d);
         return NULL;
@@ -416,7 +422,6 @@ static void reset(struct vg_rar20 *d)
     uint8_t *win = d->win;
     memset(d, 0, sizeof *d);
     d->win = win;
-    memset(win, 0, WIN_SIZE);
     d->channels = 1;
 }
 
