@@ -163,7 +163,7 @@ static int take_member(struct walk *w, const struct rar_file *f,
     if (!out)
         return VIGIL_E_NOMEM;
     rd = unpack(w, f, out, want, &got);
-    if (w->dec && (rd != VIGIL_OK || !whole || f->method == METHOD_STORE))
+    if (w->dec && f->method != METHOD_STORE && (rd != VIGIL_OK || !whole))
         vg_rar20_break(w->dec); /* the window no longer follows the stream */
     if (rd == VIGIL_OK && whole && !f->cut && crc_of(out, got) != f->crc)
         rd = VIGIL_E_CORRUPT;
@@ -185,11 +185,17 @@ static int do_file(struct walk *w, const struct rar_file *f)
 {
     struct vg_child_info info = {f->name[0] ? f->name : NULL, -1, false,
                                  false, f->unp_size, f->pack_size};
-    if (!wanted(w, f)) {
-        if (w->dec)
-            vg_rar20_break(w->dec);
+    /* A compressed member left unread breaks a solid chain; directories
+     * and stored members are not in it. */
+    bool in_chain = f->method != METHOD_STORE &&
+                    (f->flags & LHD_DIRECTORY) != LHD_DIRECTORY;
+    bool take = wanted(w, f);
+    bool unread = !take || (f->flags & (LHD_PASSWORD | LHD_SPLIT_BEFORE |
+                                        LHD_SPLIT_AFTER));
+    if (unread && in_chain && w->dec)
+        vg_rar20_break(w->dec);
+    if (!take)
         return VIGIL_OK;
-    }
     if (f->flags & LHD_PASSWORD) {
         info.encrypted = true;
         return emit_empty(w, &info);

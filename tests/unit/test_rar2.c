@@ -187,6 +187,18 @@ static void solid_continues_window(void **state)
     assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n), VIGIL_OK);
     assert_int_equal(fc.n, 2);
     assert_non_null(fake_find_str(&fc, "BAB"));
+    fake_free(&fc);
+    /* A stored member and a directory between them: not in the chain. */
+    start(&a, true);
+    member(&a, "1", lz_packed, sizeof lz_packed, lz_plain, 13, 0x33, 0);
+    member(&a, "s", "stored", 6, "stored", 6, 0x30, F_SOLID);
+    member(&a, "d", "", 0, "", 0, 0x30, F_SOLID | 0x00E0u);
+    member(&a, "2", solid_packed, 1, "BAB", 3, 0x33, F_SOLID);
+    end(&a);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n), VIGIL_OK);
+    assert_int_equal(fc.n, 3);
+    assert_non_null(fake_find_str(&fc, "BAB"));
     /* Without the solid flag the second member has no tables. */
     start(&a, false);
     member(&a, "1", lz_packed, sizeof lz_packed, lz_plain, 13, 0x33, 0);
