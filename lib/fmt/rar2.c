@@ -183,15 +183,20 @@ static int take_member(struct walk *w, const struct rar_file *f,
 
 static int do_file(struct walk *w, const struct rar_file *f)
 {
-    struct vg_child_info info = {f->name[0] ? f->name : NULL, -1, false,
-                                 false, f->unp_size, f->pack_size};
+    struct vg_child_info info = {f->name[0] ? f->name : NULL,
+                                 -1,
+                                 false,
+                                 false,
+                                 f->unp_size,
+                                 f->pack_size};
     /* A compressed member left unread breaks a solid chain; directories
      * and stored members are not in it. */
     bool in_chain = f->method != METHOD_STORE &&
                     (f->flags & LHD_DIRECTORY) != LHD_DIRECTORY;
     bool take = wanted(w, f);
-    bool unread = !take || (f->flags & (LHD_PASSWORD | LHD_SPLIT_BEFORE |
-                                        LHD_SPLIT_AFTER));
+    bool unread =
+        !take ||
+        (f->flags & (LHD_PASSWORD | LHD_SPLIT_BEFORE | LHD_SPLIT_AFTER));
     if (unread && in_chain && w->dec)
         vg_rar20_break(w->dec);
     if (!take)
@@ -229,8 +234,8 @@ static int do_block(struct walk *w, size_t at, size_t *next)
         return VIGIL_OK; /* encrypted headers: nothing more to read */
     if (type == TYPE_FILE) {
         struct rar_file f;
-        struct vigil_cursor h = vigil_cur_from_span(
-            vigil_span_sub(w->in, at, hsize));
+        struct vigil_cursor h =
+            vigil_cur_from_span(vigil_span_sub(w->in, at, hsize));
         int ret;
         (void)vigil_cur_skip(&h, BLOCK_MIN);
         if (!parse_file(&h, flags, hsize, &f))

@@ -94,8 +94,8 @@ static uint32_t byte_at(const struct bits *b, uint64_t i)
 static uint32_t peek16(const struct bits *b)
 {
     uint64_t i = b->pos >> 3;
-    uint32_t v = byte_at(b, i) << 16 | byte_at(b, i + 1) << 8 |
-                 byte_at(b, i + 2);
+    uint32_t v =
+        byte_at(b, i) << 16 | byte_at(b, i + 1) << 8 | byte_at(b, i + 2);
     return (v >> (8u - (unsigned)(b->pos & 7u))) & 0xFFFFu;
 }
 
@@ -312,7 +312,8 @@ static uint8_t audio_byte(struct vg_rar20 *d, unsigned delta)
     }
     a->dif[9] += (uint32_t)iabs(sd - cd);
     a->dif[10] += (uint32_t)iabs(sd + cd);
-    d->channel_delta = a->last_delta = (int)(int8_t)(uint8_t)(ch - a->last_char);
+    d->channel_delta = a->last_delta =
+        (int)(int8_t)(uint8_t)(ch - a->last_char);
     a->last_char = ch;
     if ((a->bytes & 0x1Fu) == 0)
         audio_adapt(a);

@@ -15,10 +15,10 @@
  * rar compressor). LZ: fixed tables, then "AB", a 3-byte match at
  * distance 2, a repeat of the last match, a short match, a match at the
  * last distance: "ABABABABABABA". */
-static const uint8_t lz_packed[] = {
-    0x0c, 0xcc, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0xce, 0xb6, 0x4a, 0xff, 0xaa, 0x1b, 0x81, 0xca, 0xe9,
-    0x02, 0x6a, 0x32, 0x68, 0xf1, 0xf9, 0x9b};
+static const uint8_t lz_packed[] = {0x0c, 0xcc, 0xc0, 0x00, 0x00, 0x00, 0x00,
+                                    0x00, 0x00, 0xce, 0xb6, 0x4a, 0xff, 0xaa,
+                                    0x1b, 0x81, 0xca, 0xe9, 0x02, 0x6a, 0x32,
+                                    0x68, 0xf1, 0xf9, 0x9b};
 static const char lz_plain[] = "ABABABABABABA";
 /* Audio, one channel, 32 deltas of -1 with the predictor's weights
  * still zero: the bytes 1, 2, ... 32. */
@@ -111,8 +111,8 @@ static void end(struct ar *a)
     seal(a, at);
 }
 
-static void one(struct ar *a, const char *name, const void *packed,
-                size_t plen, const void *plain, size_t ulen, unsigned method)
+static void one(struct ar *a, const char *name, const void *packed, size_t plen,
+                const void *plain, size_t ulen, unsigned method)
 {
     start(a, false);
     member(a, name, packed, plen, plain, ulen, method, 0);
@@ -140,8 +140,7 @@ static void crc_mismatch_is_corrupt(void **state)
     (void)state;
     one(&a, "a", "hello rar", 9, "hello RAR", 9, 0x30);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n), VIGIL_E_CORRUPT);
     assert_non_null(fake_find_str(&fc, "hello rar")); /* still scanned */
     fake_free(&fc);
 }
@@ -206,8 +205,7 @@ static void solid_continues_window(void **state)
     end(&a);
     fake_free(&fc);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n), VIGIL_E_CORRUPT);
     assert_null(fake_find_str(&fc, "BAB"));
     fake_free(&fc);
 }
@@ -240,8 +238,7 @@ static void damaged(void **state)
     data_at = a.n - 7 - sizeof lz_packed;
     for (size_t n = 21; n < a.n - 7; n++) { /* cut in the member */
         fake_init(&fc);
-        assert_int_not_equal(fake_run(&fc, vg_rar2_extract, a.p, n),
-                             VIGIL_OK);
+        assert_int_not_equal(fake_run(&fc, vg_rar2_extract, a.p, n), VIGIL_OK);
         fake_free(&fc);
     }
     for (size_t i = 0; i < sizeof lz_packed; i++) {
@@ -264,8 +261,7 @@ static void oversubscribed_tables(void **state)
     (void)state;
     one(&a, "x", bad, sizeof bad, "zz", 2, 0x33);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_rar2_extract, a.p, a.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 0);
     fake_free(&fc);
 }
@@ -307,8 +303,7 @@ static void fallback_after_libarchive(void **state)
     member(&a, "ab", lz_packed, sizeof lz_packed, lz_plain, 13, 0x33, 0);
     end(&a);
     fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rar2_extract_legacy, a.p, a.n),
-                     VIGIL_OK);
+    assert_int_equal(fake_run(&fc, vg_rar2_extract_legacy, a.p, a.n), VIGIL_OK);
     assert_int_equal(fc.n, 1);
     assert_non_null(fake_find_str(&fc, lz_plain));
     fake_free(&fc);
