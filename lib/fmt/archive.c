@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fmt/rar2.h"
 #include "scan/extractors.h"
 #include "util/buf.h"
 #include "vigil/vigil.h"
@@ -48,6 +49,12 @@ static uint32_t zip_entries(struct vigil_span in)
 static bool is_zip(struct vigil_span in)
 {
     return in.len >= 4 && in.p[0] == 'P' && in.p[1] == 'K';
+}
+
+/* RAR 1.5-4.x (RAR 5 has another marker). */
+static bool is_rar4(struct vigil_span in)
+{
+    return in.len >= 7 && memcmp(in.p, "Rar!\x1a\x07\x00", 7) == 0;
 }
 
 static struct archive *open_archive(struct vigil_span in, bool seekable_zip)
@@ -176,13 +183,15 @@ int vg_archive_extract(struct vigil_span in, const struct vg_extract *x)
     int ret;
     if (!a && seekable && is_zip(in)) /* no central directory: try headers */
         a = open_archive(in, false);
-    if (!a)
-        return VIGIL_E_CORRUPT;
+    if (!a) /* libarchive refused it: vigil's own RAR reader may not */
+        return is_rar4(in) ? vg_rar2_extract(in, x) : VIGIL_E_CORRUPT;
     ret = walk(a, in, x);
     archive_read_free(a);
     /* Members in methods libarchive lacks (it skipped them unread). */
-    if (is_zip(in) && (ret == VIGIL_OK || ret == VIGIL_E_CORRUPT)) {
-        int lret = vg_zip_legacy_extract(in, x);
+    if ((is_zip(in) || is_rar4(in)) &&
+        (ret == VIGIL_OK || ret == VIGIL_E_CORRUPT)) {
+        int lret = is_zip(in) ? vg_zip_legacy_extract(in, x)
+                              : vg_rar2_extract_legacy(in, x);
         if (lret != VIGIL_OK && lret != VIGIL_E_CORRUPT)
             ret = lret;
     }
