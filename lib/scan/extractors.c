@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "fmt/arj.h"
 #include "fmt/binhex.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
@@ -52,6 +53,7 @@ static const struct extractor table[] = {
     {VG_FT_RTF, vg_rtf_extract},
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
+    {VG_FT_ARJ, vg_arj_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of

@@ -32,7 +32,6 @@ PENDING = {
     "clam_IScab_int.exe": "InstallShield setup stream inside a PE",
     "clam_ISmsi_ext.exe": "InstallShield MSI after a PE",
     "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
-    "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam-v2.rar": "RAR 2.0 compression: Debian's libarchive 3.6 lacks it",
     "clam.sis": "SIS (Symbian): own parser needed",
     "clam.exe.2007.one": "OneNote embedded files",
