@@ -8,6 +8,7 @@
 
 #include "fmt/arj.h"
 #include "test_fmt.h"
+#include "util/alloc.h"
 
 /* tests/data/arj: made with `arj a -mN` (Debian's arj 3.10) from
  * generated text (text.bin, 40000 bytes: words and random runs), a
@@ -292,6 +293,31 @@ static void limits_and_stop(void **state)
     vigil_buf_free(&b);
 }
 
+/* Every allocation failing in turn: out of memory or an ordinary
+ * result, nothing leaked (under ASan). */
+static void alloc_failures(void **state)
+{
+    static const char *const names[] = {"m1.arj", "m4.arj", "multi.arj"};
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        struct vigil_buf b;
+        read_data(names[i], &b);
+        for (uint64_t n = 1; n <= 30; n++) {
+            struct fake_core fc;
+            int ret;
+            fake_init(&fc);
+            vigil_alloc_fail_after(n);
+            ret = fake_run(&fc, vg_arj_extract, b.data, b.len);
+            vigil_alloc_fail_after(0);
+            if (ret != VIGIL_OK && ret != VIGIL_E_NOMEM)
+                fail_msg("%s, allocation %u failing: %d", names[i],
+                         (unsigned)n, ret);
+            fake_free(&fc);
+        }
+        vigil_buf_free(&b);
+    }
+}
+
 static void clamav_sample(void **state)
 {
     struct vigil_buf b;
@@ -313,7 +339,8 @@ int vigil_run_suite(void)
         cmocka_unit_test(methods),         cmocka_unit_test(members),
         cmocka_unit_test(password),        cmocka_unit_test(damaged),
         cmocka_unit_test(size_bound),      cmocka_unit_test(bad_codes),
-        cmocka_unit_test(limits_and_stop), cmocka_unit_test(clamav_sample),
+        cmocka_unit_test(limits_and_stop), cmocka_unit_test(alloc_failures),
+        cmocka_unit_test(clamav_sample),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
