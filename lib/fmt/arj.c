@@ -111,21 +111,41 @@ static int read_header(struct vigil_cursor *c, struct arj_hdr *h)
     return vigil_cur_failed(&f) ? HDR_BAD : HDR_OK;
 }
 
-/* The main header: at the start, or the first valid one in an SFX. */
-static bool find_main(struct vigil_span in, struct vigil_cursor *c)
+/* Is there a main header (file type 2, valid CRC) at off? */
+static bool main_at(struct vigil_span in, size_t off, struct vigil_cursor *c)
+{
+    struct arj_hdr h;
+    if (in.len - off < 11 || in.p[off + 10] != ARJ_TYPE_MAIN)
+        return false;
+    *c = vigil_cur_from_span(in);
+    return vigil_cur_seek(c, off) && read_header(c, &h) == HDR_OK;
+}
+
+/* The first main header starting in the first ARJ_SFX_WINDOW bytes. */
+static bool find_main(struct vigil_span in, size_t *off,
+                      struct vigil_cursor *c)
 {
     size_t end = in.len < ARJ_SFX_WINDOW ? in.len : ARJ_SFX_WINDOW;
-    for (size_t off = 0; off + 11 <= end; off++) {
-        struct arj_hdr h;
-        const uint8_t *p = in.p + off;
-        if (p[0] != 0x60 || p[1] != 0xEA || p[10] != ARJ_TYPE_MAIN)
-            continue;
-        *c = vigil_cur_from_span(in);
-        (void)vigil_cur_seek(c, off);
-        if (read_header(c, &h) == HDR_OK)
+    size_t at = 0;
+    while (at + 1 < end) {
+        size_t stop = end < in.len ? end + 1 : in.len; /* a pair at end-1 */
+        const uint8_t *p = memmem(in.p + at, stop - at, "\x60\xea", 2);
+        if (!p || (size_t)(p - in.p) >= end)
+            return false;
+        at = (size_t)(p - in.p);
+        if (main_at(in, at, c)) {
+            *off = at;
             return true;
+        }
+        at++;
     }
     return false;
+}
+
+bool vg_arj_find(struct vigil_span in, size_t *off)
+{
+    struct vigil_cursor c;
+    return in.p && find_main(in, off, &c);
 }
 
 /* Decode one member into out. @return VIGIL_OK, VIGIL_E_CORRUPT (data
@@ -183,7 +203,8 @@ int vg_arj_extract(struct vigil_span in, const struct vg_extract *x)
     struct vigil_buf out;
     struct arj_hdr h;
     int ret = VIGIL_OK, bad = VIGIL_OK;
-    if (!in.p || !find_main(in, &c))
+    size_t off;
+    if (!in.p || !find_main(in, &off, &c))
         return VIGIL_E_CORRUPT;
     vigil_buf_init(&out, 0);
     /* Each member consumes at least a header: bounded by the input. */

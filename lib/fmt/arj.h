@@ -3,6 +3,9 @@
 #ifndef VIGIL_FMT_ARJ_H
 #define VIGIL_FMT_ARJ_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "scan/extract.h"
 #include "util/buf.h"
 
@@ -18,6 +21,14 @@
  *         still emitted), VIGIL_E_NOMEM, or what emit returned.
  */
 int vg_arj_extract(struct vigil_span in, const struct vg_extract *x);
+
+/**
+ * Find an ARJ archive's main header (0x60 0xEA, file type 2, valid CRC)
+ * starting in the first MiB of @p in: after an SFX stub.
+ * @param[out] off its offset
+ * @return true if found
+ */
+bool vg_arj_find(struct vigil_span in, size_t *off);
 
 /**
  * Decode one ARJ member's compressed data into @p out (appended, at most

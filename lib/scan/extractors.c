@@ -103,6 +103,13 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         *et = VG_FT_CABSFX;
         return vg_mspack_cab_extract;
     }
+    /* ARJ-SFX: an archive after a DOS/PE/ELF stub (ClamAV types it by
+     * the main header's bytes anywhere; here its CRC must hold too). */
+    if ((t == VG_FT_PE || t == VG_FT_ELF || t == VG_FT_BINARY_DATA) &&
+        vg_arj_find(data, off) && *off > 0) {
+        *et = VG_FT_ARJSFX;
+        return vg_arj_extract;
+    }
     if (t != VG_FT_BINARY_DATA)
         return NULL;
     if (data.len >= ISO_MAGIC_AT + 5 &&

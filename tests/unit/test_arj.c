@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include "fmt/arj.h"
+#include "scan/extractors.h"
 #include "test_fmt.h"
 #include "util/alloc.h"
 
@@ -96,11 +97,28 @@ static void members(void **state)
         assert_int_equal(vigil_buf_append(&s, "MZ stub \x60\xea junk", 16),
                          VIGIL_OK);
         assert_int_equal(vigil_buf_append(&s, b.data, b.len), VIGIL_OK);
+        size_t off = 0;
+        enum vg_ftype et;
         fake_init(&fc);
         assert_int_equal(fake_run(&fc, vg_arj_extract, s.data, s.len),
                          VIGIL_OK);
         assert_int_equal(fc.n, 2);
         fake_free(&fc);
+        assert_true(vg_arj_find(vigil_span_make(s.data, s.len), &off));
+        assert_int_equal(off, 16);
+        /* The core finds it inside an executable or unknown data. */
+        off = 0;
+        assert_true(vg_embedded_find(VG_FT_ELF,
+                                     vigil_span_make(s.data, s.len), &et,
+                                     &off) == vg_arj_extract);
+        assert_int_equal(et, VG_FT_ARJSFX);
+        assert_int_equal(off, 16);
+        /* A main header with a bad CRC is not one. */
+        s.data[16 + 12] ^= 1;
+        assert_false(vg_arj_find(vigil_span_make(s.data, s.len), &off));
+        assert_null(vg_embedded_find(VG_FT_ELF,
+                                     vigil_span_make(s.data, s.len), &et,
+                                     &off));
         vigil_buf_free(&s);
     }
     vigil_buf_free(&b);
