@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "fmt/arj.h"
 #include "fmt/binhex.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
@@ -52,6 +53,7 @@ static const struct extractor table[] = {
     {VG_FT_RTF, vg_rtf_extract},
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
+    {VG_FT_ARJ, vg_arj_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
@@ -100,6 +102,13 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         *off > 0) {
         *et = VG_FT_CABSFX;
         return vg_mspack_cab_extract;
+    }
+    /* ARJ-SFX: an archive after a DOS/PE/ELF stub (ClamAV types it by
+     * the main header's bytes anywhere; here its CRC must hold too). */
+    if ((t == VG_FT_PE || t == VG_FT_ELF || t == VG_FT_BINARY_DATA) &&
+        vg_arj_find(data, off) && *off > 0) {
+        *et = VG_FT_ARJSFX;
+        return vg_arj_extract;
     }
     if (t != VG_FT_BINARY_DATA)
         return NULL;

@@ -33,7 +33,6 @@ PENDING = {
     "clam_IScab_int.exe": "InstallShield setup stream inside a PE",
     "clam_ISmsi_ext.exe": "InstallShield MSI after a PE",
     "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
-    "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam.sis": "SIS (Symbian): own parser needed",
     "clam.exe.2007.one": "OneNote embedded files",
     "clam.exe.2010.one": "OneNote embedded files",
