@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fmt/binhex.h"
+#include "fmt/ishield.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
 #include "fmt/pdf.h"
@@ -52,6 +53,7 @@ static const struct extractor table[] = {
     {VG_FT_RTF, vg_rtf_extract},
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
+    {VG_FT_ISHIELD_MSI, vg_ishield_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
@@ -96,6 +98,10 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         *off = 0;
         return vg_zstd_extract;
     }
+    /* Before the cabinet: InstallShield's files hold its cabinets. */
+    if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) &&
+        vg_ishield_find(data, t == VG_FT_PE, off, et))
+        return vg_ishield_extract;
     if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) && find_cab(data, off) &&
         *off > 0) {
         *et = VG_FT_CABSFX;
