@@ -26,12 +26,9 @@ PENDING = {
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
     "clam-nsis.exe": "NSIS installer extraction",
-    # The cabinet inside is extracted (CAB-SFX), but clam.exe is in the
-    # InstallShield stream ClamAV's ishield parser reads.
-    "clam_IScab_ext.exe": "InstallShield setup stream after a PE",
-    "clam_IScab_int.exe": "InstallShield setup stream inside a PE",
-    "clam_ISmsi_ext.exe": "InstallShield MSI after a PE",
-    "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
+    # clam.exe is in an InstallShield cabinet (ISc(, data2.cab) whose
+    # file table is in another file of the setup stream (data1.hdr).
+    "clam_IScab_int.exe": "InstallShield cabinet (ISc() inside the stream",
     "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam-v2.rar": "RAR 2.0 compression: Debian's libarchive 3.6 lacks it",
     "clam.sis": "SIS (Symbian): own parser needed",
