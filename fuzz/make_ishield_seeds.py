@@ -46,6 +46,32 @@ def pe_stub(payload):
     return hdr.ljust(0x200, b"\0") + payload
 
 
+def iscab():
+    """A setup stream with data1.hdr and data1.cab: one stored file and one
+    in two raw-deflate chunks (the cabinet layout of version 6 and up)."""
+    hdr = bytearray(1024)
+    hdr[0:20] = b"ISc(" + struct.pack("<IIII", 0x01009500, 0, 20, 0)
+    struct.pack_into("<I", hdr, 20 + 0x0c, 0x100)
+    struct.pack_into("<II", hdr, 20 + 0x28, 2, 0x20)
+    table = 20 + 0x100
+    hdr[table:table + 12] = b"a.txt\0b.bin\0"
+    vol = bytearray(b"ISc(".ljust(512, b"\0")) + b"hello"
+    chunks = b""
+    for part in (b"MZ" + bytes(300), b"tail" * 40):
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        raw = c.compress(part) + c.flush()
+        chunks += struct.pack("<H", len(raw)) + raw
+    vol += chunks
+    files = [(0, 0, 5, 5, 512), (6, 4, 462, len(chunks), 517)]
+    for i, (name, flags, size, stored, off) in enumerate(files):
+        d = table + 0x20 + i * 0x57
+        struct.pack_into("<HQQQ", hdr, d, flags, size, stored, off)
+        struct.pack_into("<I", hdr, d + 0x3a, name)
+        struct.pack_into("<H", hdr, d + 0x55, 1)
+    return plain([(b"data1.hdr", b"0.0.0.0", bytes(hdr)),
+                  (b"data1.cab", b"0.0.0.0", bytes(vol))])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     seeds = {
@@ -55,6 +81,7 @@ def main():
         "plain": plain([(b"a.exe", b"0.0.0.0", b"MZ payload"),
                         (b"setup.ini", b"11.0.0.1", b"[Startup]")]),
         "pe_plain": pe_stub(plain([(b"clam.exe", b"0.0.0.0", b"MZ stub")])),
+        "iscab": iscab(),
         "pe_table": pe_stub(b"stub InstallShield\0 text" +
                             table([(b"x.txt", b"hello" * 50, True)])),
     }

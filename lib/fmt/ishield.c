@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fmt/inflate.h"
+#include "fmt/iscab.h"
 #include "fmt/outbuf.h"
 #include "util/alloc.h"
 #include "vigil/vigil.h"
@@ -214,31 +215,130 @@ static bool plain_at(struct vigil_span d, size_t at)
            e.size <= vigil_cur_remaining(&c);
 }
 
-static int plain_extract(struct vigil_span in, const struct vg_extract *x)
+/* Whether @p name ends with @p suffix, ignoring ASCII case. */
+static bool ends_with(struct vigil_span name, const char *suffix)
 {
-    struct vigil_cursor c = vigil_cur_from_span(in);
-    int ret = VIGIL_OK;
-    for (unsigned i = 0; i < IS_MAX_FILES && vigil_cur_remaining(&c) > 0; i++) {
+    size_t n = strlen(suffix);
+    if (name.len < n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t a = name.p[name.len - n + i], b = (uint8_t)suffix[i];
+        if ((a | 0x20) != (b | 0x20))
+            return false;
+    }
+    return true;
+}
+
+/* An InstallShield cabinet's header (dataN.hdr) and the stream that holds
+ * its volumes (dataN.cab): the header is a file of the stream. */
+#define ISC_VOLUMES 64u
+struct iscab_ctx {
+    struct vigil_span stream, hdr, prefix; /* prefix: "data" of data1.hdr */
+    struct vigil_span vol[ISC_VOLUMES];
+    bool looked[ISC_VOLUMES];
+};
+
+/* @return true if @p name is prefix + decimal vol + ".cab". */
+static bool is_volume_name(struct vigil_span name, struct vigil_span prefix,
+                           unsigned vol)
+{
+    char digits[8];
+    size_t nd = 0;
+    do
+        digits[nd++] = (char)('0' + vol % 10);
+    while ((vol /= 10) && nd < sizeof digits);
+    if (name.len != prefix.len + nd + 4 || !ends_with(name, ".cab"))
+        return false;
+    for (size_t i = 0; i < prefix.len; i++)
+        if ((name.p[i] | 0x20) != (prefix.p[i] | 0x20))
+            return false;
+    for (size_t i = 0; i < nd; i++)
+        if (name.p[prefix.len + i] != digits[nd - 1 - i])
+            return false;
+    return true;
+}
+
+static bool iscab_volume(void *ctx, unsigned vol, struct vigil_span *out)
+{
+    struct iscab_ctx *ic = ctx;
+    struct vigil_cursor c = vigil_cur_from_span(ic->stream);
+    if (vol >= ISC_VOLUMES)
+        return false;
+    for (unsigned i = 0; !ic->looked[vol] && i < IS_MAX_FILES; i++) {
+        struct plain_entry e;
+        if (!plain_entry(&c, &e) || e.size > vigil_cur_remaining(&c))
+            break;
+        if (is_volume_name(e.name, ic->prefix, vol)) {
+            ic->vol[vol] = vigil_cur_bytes(&c, (size_t)e.size);
+            *out = ic->vol[vol];
+            return (ic->looked[vol] = true);
+        }
+        vigil_cur_skip(&c, (size_t)e.size);
+    }
+    ic->looked[vol] = true;
+    *out = ic->vol[vol];
+    return out->p != NULL;
+}
+
+/* Remember the first "ISc(" file named *N.hdr of the stream. */
+static void note_header(struct iscab_ctx *ic, const struct plain_entry *e,
+                        struct vigil_span data)
+{
+    size_t n;
+    if (ic->hdr.p || !ends_with(e->name, ".hdr") || !vg_iscab_is(data))
+        return;
+    n = e->name.len - 4;
+    while (n > 0 && e->name.p[n - 1] >= '0' && e->name.p[n - 1] <= '9')
+        n--;
+    ic->hdr = data;
+    ic->prefix = vigil_span_make(e->name.p, n);
+}
+
+static int plain_walk(struct vigil_cursor *c, const struct vg_extract *x,
+                      struct iscab_ctx *ic)
+{
+    for (unsigned i = 0; i < IS_MAX_FILES && vigil_cur_remaining(c) > 0; i++) {
         struct vg_child_info ci = vg_child_info_none();
         struct plain_entry e;
+        struct vigil_span data;
         char name[PLAIN_STR_MAX + 1];
         bool cut;
-        if (!plain_entry(&c, &e))
+        int ret;
+        if (!plain_entry(c, &e))
             return i == 0 ? VIGIL_E_CORRUPT : VIGIL_OK; /* trailing data */
         memcpy(name, e.name.p, e.name.len);
         name[e.name.len] = '\0';
         ci.name = name;
         ci.declared_size = e.size;
-        cut = e.size > vigil_cur_remaining(&c);
-        ret = vg_emit_span(x, vigil_cur_bytes(&c, cut ? vigil_cur_remaining(&c)
-                                                      : (size_t)e.size),
-                           &ci);
-        if (ret != VIGIL_OK)
+        cut = e.size > vigil_cur_remaining(c);
+        data = vigil_cur_bytes(c, cut ? vigil_cur_remaining(c) : (size_t)e.size);
+        if (!cut)
+            note_header(ic, &e, data);
+        if ((ret = vg_emit_span(x, data, &ci)) != VIGIL_OK)
             return ret;
         if (cut)
             return VIGIL_E_CORRUPT;
     }
-    return ret;
+    return VIGIL_OK;
+}
+
+static int plain_extract(struct vigil_span in, const struct vg_extract *x)
+{
+    struct vigil_cursor c = vigil_cur_from_span(in);
+    struct iscab_ctx ic;
+    int ret, r2;
+    memset(&ic, 0, sizeof ic);
+    ic.stream = in;
+    ret = plain_walk(&c, x, &ic);
+    if ((ret != VIGIL_OK && ret != VIGIL_E_CORRUPT) || !ic.hdr.p)
+        return ret;
+    /* The cabinet's files are children of the setup, as ClamAV has them. */
+    r2 = vg_iscab_extract(ic.hdr, iscab_volume, &ic, x);
+    if (r2 == VIGIL_E_UNSUPPORTED)
+        r2 = VIGIL_OK;
+    return r2 != VIGIL_OK && r2 != VIGIL_E_CORRUPT ? r2
+           : ret != VIGIL_OK                      ? ret
+                                                  : r2;
 }
 
 /* ---- where the payload is ---------------------------------------------- */

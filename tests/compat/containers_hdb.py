@@ -26,9 +26,6 @@ PENDING = {
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
     "clam-nsis.exe": "NSIS installer extraction",
-    # clam.exe is in an InstallShield cabinet (ISc(, data2.cab) whose
-    # file table is in another file of the setup stream (data1.hdr).
-    "clam_IScab_int.exe": "InstallShield cabinet (ISc() inside the stream",
     "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam-v2.rar": "RAR 2.0 compression: Debian's libarchive 3.6 lacks it",
     "clam.sis": "SIS (Symbian): own parser needed",

@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include "fmt/iscab.h"
 #include "fmt/ishield.h"
 #include "test_fmt.h"
 
@@ -280,6 +281,180 @@ static void limits_and_stop(void **state)
     fake_free(&fc);
 }
 
+
+/* ---- InstallShield cabinets ---- */
+
+static void put_at(uint8_t *p, size_t at, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[at + i] = (uint8_t)(v >> (8 * i));
+}
+
+static size_t raw_deflate(const void *in, size_t n, uint8_t *out, size_t cap)
+{
+    z_stream z;
+    size_t len;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -15, 8,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    len = cap - z.avail_out;
+    deflateEnd(&z);
+    return len;
+}
+
+struct isc_spec {
+    const char *name;
+    uint16_t flags, volume;
+    uint64_t size, stored, offset;
+};
+
+/* A version 9 header: descriptor at 20, table at 20 + 0x100 with the
+ * names, file descriptors 0x20 into the table. */
+static void isc_header(uint8_t hdr[1024], const struct isc_spec *f,
+                       unsigned n)
+{
+    size_t table = 20 + 0x100, names = 0;
+    memset(hdr, 0, 1024);
+    memcpy(hdr, "ISc(", 4);
+    put_at(hdr, 4, 0x01009500u, 4);
+    put_at(hdr, 12, 20, 4);
+    put_at(hdr, 20 + 0x0c, 0x100, 4);
+    put_at(hdr, 20 + 0x28, n, 4);
+    put_at(hdr, 20 + 0x2c, 0x20, 4);
+    for (unsigned i = 0; i < n; i++) {
+        size_t d = table + 0x20 + i * 0x57;
+        assert_true(d + 0x57 <= 1024 && names + 16 <= 0x20);
+        memcpy(hdr + table + names, f[i].name, strlen(f[i].name));
+        put_at(hdr, d, f[i].flags, 2);
+        put_at(hdr, d + 2, f[i].size, 8);
+        put_at(hdr, d + 0x0a, f[i].stored, 8);
+        put_at(hdr, d + 0x12, f[i].offset, 8);
+        put_at(hdr, d + 0x3a, names, 4);
+        put_at(hdr, d + 0x55, f[i].volume, 2);
+        names += strlen(f[i].name) + 1;
+    }
+}
+
+static void put_plain_bytes(struct isb *b, const char *name, const void *p,
+                            size_t n)
+{
+    char size[24];
+    snprintf(size, sizeof size, "%zu", n);
+    put(b, name, strlen(name) + 1);
+    put(b, name, strlen(name) + 1);
+    put(b, "0.0.0.0", 8);
+    put(b, size, strlen(size) + 1);
+    put(b, p, n);
+}
+
+/* A setup stream with data1.hdr, data1.cab (a stored file) and data2.cab
+ * (a file in two deflate chunks). */
+static void iscab_stream(struct isb *b, const uint8_t *big, size_t nbig,
+                         bool truncate_chunk)
+{
+    static uint8_t vol1[600], vol2[8192];
+    uint8_t hdr[1024];
+    size_t n2 = 512, half = nbig / 2;
+    struct isc_spec f[3] = {
+        {"a.txt", 0, 1, 5, 5, 512},
+        {"b.bin", 4, 2, nbig, 0, 512},
+        {"elsewhere.exe", 0, 1, 100, 0, 0}, /* outside the cabinets */
+    };
+    memset(vol1, 0, sizeof vol1);
+    memcpy(vol1, "ISc(", 4);
+    memcpy(vol1 + 512, "hello", 5);
+    memset(vol2, 0, sizeof vol2);
+    memcpy(vol2, "ISc(", 4);
+    for (int k = 0; k < 2; k++) {
+        size_t m = raw_deflate(big + k * half, k ? nbig - half : half,
+                               vol2 + n2 + 2, sizeof vol2 - n2 - 2);
+        put_at(vol2, n2, m, 2);
+        n2 += 2 + m;
+    }
+    f[1].stored = n2 - 512 - (truncate_chunk ? 10 : 0);
+    isc_header(hdr, f, 3);
+    b->n = 0;
+    put_plain_bytes(b, "data1.hdr", hdr, sizeof hdr);
+    put_plain_bytes(b, "data1.cab", vol1, sizeof vol1);
+    put_plain_bytes(b, "DATA2.CAB", vol2, n2);
+}
+
+static void iscab_files(void **state)
+{
+    static uint8_t big[5000];
+    static struct isb b;
+    struct fake_core fc;
+    const struct fake_kid *k;
+    (void)state;
+
+    noise(big, sizeof big);
+    memset(big + 2500, 'A', 2500); /* compresses: chunks of mixed size */
+    iscab_stream(&b, big, sizeof big, false);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_ishield_extract, b.p, b.n), VIGIL_OK);
+    assert_int_equal(fc.n, 5); /* 3 stream files, 2 cabinet files */
+    assert_non_null(k = fake_find_str(&fc, "hello"));
+    assert_string_equal(k->name, "a.txt");
+    assert_non_null(k = fake_find(&fc, big, sizeof big));
+    assert_string_equal(k->name, "b.bin");
+    fake_free(&fc);
+
+    /* The second chunk cut short: what inflated is kept, and said. */
+    iscab_stream(&b, big, sizeof big, true);
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, vg_ishield_extract, b.p, b.n),
+                     VIGIL_E_CORRUPT);
+    assert_int_equal(fc.n, 5);
+    assert_true(fc.kids[4].len >= 2500 && fc.kids[4].len < sizeof big);
+    assert_memory_equal(fc.kids[4].p, big, 2500);
+    fake_free(&fc);
+}
+
+static bool no_volume(void *ctx, unsigned vol, struct vigil_span *out)
+{
+    (void)ctx;
+    (void)vol;
+    (void)out;
+    return false;
+}
+
+static void iscab_damaged(void **state)
+{
+    uint8_t hdr[1024];
+    struct isc_spec f[1] = {{"a.txt", 0, 1, 5, 5, 512}};
+    struct fake_core fc;
+    struct vg_extract x;
+    (void)state;
+
+    fake_init(&fc);
+    x = (struct vg_extract){fake_emit, &fc, fc.max_child, 0};
+    isc_header(hdr, f, 1);
+    /* A descriptor offset past the header. */
+    put_at(hdr, 12, 5000, 4);
+    assert_int_equal(vg_iscab_extract(vigil_span_make(hdr, sizeof hdr),
+                                      no_volume, NULL, &x),
+                     VIGIL_E_CORRUPT);
+    /* Older than version 6. */
+    isc_header(hdr, f, 1);
+    put_at(hdr, 4, 0x01005000u, 4);
+    assert_int_equal(vg_iscab_extract(vigil_span_make(hdr, sizeof hdr),
+                                      no_volume, NULL, &x),
+                     VIGIL_E_UNSUPPORTED);
+    /* A huge count: the descriptors run off the header. */
+    isc_header(hdr, f, 1);
+    put_at(hdr, 20 + 0x28, 0xffffffffu, 4);
+    assert_int_equal(vg_iscab_extract(vigil_span_make(hdr, sizeof hdr),
+                                      no_volume, NULL, &x),
+                     VIGIL_E_CORRUPT);
+    assert_int_equal(fc.n, 0);
+    fake_free(&fc);
+}
+
 static void clamav_sample(const char *name, const char *child)
 {
     struct vigil_buf b;
@@ -307,6 +482,12 @@ static void clamav_iscab_ext(void **state)
     clamav_sample("clam_IScab_ext.exe", "clam.exe");
 }
 
+static void clamav_iscab_int(void **state)
+{
+    (void)state;
+    clamav_sample("clam_IScab_int.exe", "clam.exe");
+}
+
 static void clamav_ismsi_ext(void **state)
 {
     (void)state;
@@ -321,7 +502,10 @@ int vigil_run_suite(void)
         cmocka_unit_test(find_payloads),
         cmocka_unit_test(damaged),
         cmocka_unit_test(limits_and_stop),
+        cmocka_unit_test(iscab_files),
+        cmocka_unit_test(iscab_damaged),
         cmocka_unit_test(clamav_iscab_ext),
+        cmocka_unit_test(clamav_iscab_int),
         cmocka_unit_test(clamav_ismsi_ext),
     };
 
