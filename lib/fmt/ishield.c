@@ -258,24 +258,33 @@ static bool is_volume_name(struct vigil_span name, struct vigil_span prefix,
     return true;
 }
 
+/* The stream file named like volume @p vol, or {NULL, 0}. */
+static struct vigil_span find_volume(const struct iscab_ctx *ic, unsigned vol)
+{
+    struct vigil_cursor c = vigil_cur_from_span(ic->stream);
+    struct vigil_span none = {NULL, 0};
+    for (unsigned i = 0; i < IS_MAX_FILES; i++) {
+        struct plain_entry e;
+        if (!plain_entry(&c, &e) || e.size > vigil_cur_remaining(&c))
+            return none;
+        if (is_volume_name(e.name, ic->prefix, vol))
+            return vigil_cur_bytes(&c, (size_t)e.size);
+        vigil_cur_skip(&c, (size_t)e.size);
+    }
+    return none;
+}
+
+/* vg_iscab_volume_fn: each volume is looked up once (a walk of the
+ * stream), then remembered. */
 static bool iscab_volume(void *ctx, unsigned vol, struct vigil_span *out)
 {
     struct iscab_ctx *ic = ctx;
-    struct vigil_cursor c = vigil_cur_from_span(ic->stream);
     if (vol >= ISC_VOLUMES)
         return false;
-    for (unsigned i = 0; !ic->looked[vol] && i < IS_MAX_FILES; i++) {
-        struct plain_entry e;
-        if (!plain_entry(&c, &e) || e.size > vigil_cur_remaining(&c))
-            break;
-        if (is_volume_name(e.name, ic->prefix, vol)) {
-            ic->vol[vol] = vigil_cur_bytes(&c, (size_t)e.size);
-            *out = ic->vol[vol];
-            return (ic->looked[vol] = true);
-        }
-        vigil_cur_skip(&c, (size_t)e.size);
+    if (!ic->looked[vol]) {
+        ic->vol[vol] = find_volume(ic, vol);
+        ic->looked[vol] = true;
     }
-    ic->looked[vol] = true;
     *out = ic->vol[vol];
     return out->p != NULL;
 }
