@@ -6,6 +6,7 @@
 
 #include "fmt/arj.h"
 #include "fmt/binhex.h"
+#include "fmt/ishield.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
 #include "fmt/pdf.h"
@@ -54,6 +55,7 @@ static const struct extractor table[] = {
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
     {VG_FT_ARJ, vg_arj_extract},
+    {VG_FT_ISHIELD_MSI, vg_ishield_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
@@ -98,6 +100,10 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         *off = 0;
         return vg_zstd_extract;
     }
+    /* Before the cabinet: InstallShield's files hold its cabinets. */
+    if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) &&
+        vg_ishield_find(data, t == VG_FT_PE, off, et))
+        return vg_ishield_extract;
     if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) && find_cab(data, off) &&
         *off > 0) {
         *et = VG_FT_CABSFX;

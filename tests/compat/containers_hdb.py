@@ -27,12 +27,6 @@ PENDING = {
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
     "clam-nsis.exe": "NSIS installer extraction",
-    # The cabinet inside is extracted (CAB-SFX), but clam.exe is in the
-    # InstallShield stream ClamAV's ishield parser reads.
-    "clam_IScab_ext.exe": "InstallShield setup stream after a PE",
-    "clam_IScab_int.exe": "InstallShield setup stream inside a PE",
-    "clam_ISmsi_ext.exe": "InstallShield MSI after a PE",
-    "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
     "clam.sis": "SIS (Symbian): own parser needed",
     "clam.exe.2007.one": "OneNote embedded files",
     "clam.exe.2010.one": "OneNote embedded files",
