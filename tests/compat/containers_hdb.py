@@ -25,7 +25,6 @@ PENDING = {
     "clam-yc.exe": PACKER,
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
-    "clam-nsis.exe": "NSIS installer extraction",
     # The cabinet inside is extracted (CAB-SFX), but clam.exe is in the
     # InstallShield stream ClamAV's ishield parser reads.
     "clam_IScab_ext.exe": "InstallShield setup stream after a PE",
