@@ -38,8 +38,10 @@ static const uint8_t nsis_sig[16] = {0xef, 0xbe, 0xad, 0xde, 'N', 'u',
 /* Blocks (files) per installer that are looked at. */
 #define NSIS_MAX_ITEMS 65536u
 /* A solid stream is decoded for at most this many times max_child in
- * all (the files skipped past the limit count too). */
+ * all, or NSIS_TOTAL_MIN if more (the files skipped past the limit count
+ * too: a small child limit must not hide the files after a big one). */
 #define NSIS_TOTAL_FACTOR 16u
+#define NSIS_TOTAL_MIN ((uint64_t)64 << 20)
 /* Decoder output is handed over in chunks of this size. */
 #define NSIS_CHUNK ((size_t)64 << 10)
 /* Largest LZMA dictionary allocated (NSIS's own limit is lower); a larger
@@ -321,8 +323,10 @@ static int nonsolid(struct nsis *a)
 static uint64_t solid_budget(const struct vg_extract *x)
 {
     uint64_t m = x->max_child;
-    return m > UINT64_MAX / NSIS_TOTAL_FACTOR ? UINT64_MAX
-                                              : m * NSIS_TOTAL_FACTOR;
+    if (m > UINT64_MAX / NSIS_TOTAL_FACTOR)
+        return UINT64_MAX;
+    m *= NSIS_TOTAL_FACTOR;
+    return m < NSIS_TOTAL_MIN ? NSIS_TOTAL_MIN : m;
 }
 
 /* The solid stream: length-prefixed blocks until it ends. */
