@@ -444,12 +444,28 @@ int vg_nsis_extract(struct vigil_span in, const struct vg_extract *x)
 
 bool vg_nsis_find(struct vigil_span d, size_t *off)
 {
-    const uint8_t *p;
+    size_t at = 4, first = SIZE_MAX;
     if (d.len < VG_NSIS_FIRST_HEADER + 4)
         return false;
-    p = memmem(d.p + 4, d.len - 4, nsis_sig, sizeof nsis_sig);
-    if (!p)
+    /* NSIS puts the first header at a 512-byte boundary; a signature
+     * elsewhere (in the stub's data) is used only if none is aligned. */
+    while (at + sizeof nsis_sig <= d.len) {
+        const uint8_t *p =
+            memmem(d.p + at, d.len - at, nsis_sig, sizeof nsis_sig);
+        size_t o;
+        if (!p)
+            break;
+        o = (size_t)(p - d.p) - 4;
+        if (o % 512 == 0) {
+            *off = o;
+            return true;
+        }
+        if (first == SIZE_MAX)
+            first = o;
+        at = o + 4 + 1;
+    }
+    if (first == SIZE_MAX)
         return false;
-    *off = (size_t)(p - d.p) - 4;
+    *off = first;
     return true;
 }

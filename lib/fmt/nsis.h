@@ -14,8 +14,8 @@
 
 /**
  * Find an NSIS first header in @p d (a PE with appended data): the
- * 0xDEADBEEF "NullsoftInst" signature anywhere after the first byte, as
- * ClamAV's type marker finds it.
+ * 0xDEADBEEF "NullsoftInst" signature (ClamAV's type marker) whose first
+ * header starts at a 512-byte boundary, else the first one anywhere.
  * @param[out] off  where the first header (its flags word) starts
  * @return true if found
  */

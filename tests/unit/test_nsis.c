@@ -199,6 +199,13 @@ static void found_after_stub(void **state)
     assert_int_equal(et, VG_FT_NULSFT);
     assert_int_equal(off, STUB);
     assert_false(vg_nsis_find(vigil_span_make(file.p, STUB), &off));
+    /* A stray signature in the stub loses to the aligned one... */
+    memcpy(file.p + 100, "\xef\xbe\xad\xdeNullsoftInst", 16);
+    assert_true(vg_nsis_find(vigil_span_make(file.p, file.n), &off));
+    assert_int_equal(off, STUB);
+    /* ...but is taken when it is the only one. */
+    assert_true(vg_nsis_find(vigil_span_make(file.p, STUB), &off));
+    assert_int_equal(off, 96);
 }
 
 /* A huge declared LZMA dictionary is cut, not allocated. */
