@@ -143,28 +143,32 @@ static void dec_close(struct dec *d)
 }
 
 /* One decoder call into out[0, n). @return VIGIL_OK, VIGIL_E_CORRUPT,
- * VIGIL_E_NOMEM; d->ended once nothing more will come. */
+ * VIGIL_E_NOMEM; d->ended once nothing more will come (a call that makes
+ * no progress ends the stream, so callers' loops are bounded). */
 static int dec_step(struct dec *d, uint8_t *out, size_t n, size_t *got)
 {
     if (d->m == NSIS_DEFLATE) {
         uInt room = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
+        uInt in0 = d->z.avail_in;
         int zr;
         d->z.next_out = out;
         d->z.avail_out = room;
         zr = inflate(&d->z, Z_NO_FLUSH);
         *got = room - d->z.avail_out;
-        if (zr == Z_OK && *got > 0)
+        if (zr == Z_OK && (*got > 0 || (d->z.avail_in && d->z.avail_in < in0)))
             return VIGIL_OK;
         d->ended = true;
         if (zr == Z_STREAM_END)
             return VIGIL_OK;
+        /* Also Z_OK or Z_BUF_ERROR with the input used up: cut short. */
         return zr == Z_MEM_ERROR ? VIGIL_E_NOMEM : VIGIL_E_CORRUPT;
     }
+    size_t in0 = d->l.avail_in;
     d->l.next_out = out;
     d->l.avail_out = n;
-    lzma_ret lr = lzma_code(&d->l, d->l.avail_in ? LZMA_RUN : LZMA_FINISH);
+    lzma_ret lr = lzma_code(&d->l, in0 ? LZMA_RUN : LZMA_FINISH);
     *got = n - d->l.avail_out;
-    if (lr == LZMA_OK && *got > 0)
+    if (lr == LZMA_OK && (*got > 0 || d->l.avail_in < in0))
         return VIGIL_OK;
     d->ended = true;
     /* NSIS's LZMA has no end marker: the input running out is its end. */
