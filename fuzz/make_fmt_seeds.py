@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 # make_fmt_seeds.py: writes the small synthesised seed corpora of the
-# container-parser fuzzers (mail, ole2, pdf, rtf, binhex, tnef) into
+# container-parser fuzzers (mail, ole2, pdf, rtf, binhex, tnef, nsis) into
 # fuzz/corpus/<fmt>/. Run from anywhere; the output is committed.
 import base64
 import os
@@ -473,9 +473,60 @@ def pdf_crypt_seeds():
                       pdf_encrypted("aesv2", PDF_PAYLOAD, b"secret"))
 
 
+NSIS_SIG = b"\xef\xbe\xad\xdeNullsoftInst"
+
+
+def nsis_lzma(data, flag=None):
+    import lzma
+    dict_size = 1 << 16
+    filt = [{"id": lzma.FILTER_LZMA1, "dict_size": dict_size,
+             "lc": 3, "lp": 0, "pb": 2}]
+    if flag == 1:
+        filt.insert(0, {"id": lzma.FILTER_X86})
+    props = bytes([(2 * 5 + 0) * 9 + 3]) + struct.pack("<I", dict_size)
+    pre = b"" if flag is None else bytes([flag])
+    return pre + props + lzma.compress(data, format=lzma.FORMAT_RAW,
+                                       filters=filt)
+
+
+def nsis_deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def nsis_archive(hsize, body):
+    return (struct.pack("<I", 0) + NSIS_SIG +
+            struct.pack("<II", hsize, 28 + len(body) + 4) + body +
+            b"\x78\x56\x34\x12")
+
+
+def nsis_seeds():
+    hdr = bytes(i * 7 % 13 for i in range(300))
+    files = [hdr, b"MZ synthesised file one " * 8, b"\xe8\0\0\0\0call" * 20]
+
+    def nonsolid(pack, high=0x80000000):
+        out = b""
+        for f in files:
+            blk = pack(f)
+            out += struct.pack("<I", len(blk) | high) + blk
+        return out
+
+    def solid(pack):
+        return pack(b"".join(struct.pack("<I", len(f)) + f for f in files))
+
+    put("nsis", "nonsolid_lzma", nsis_archive(len(hdr), nonsolid(nsis_lzma)))
+    put("nsis", "nonsolid_deflate",
+        nsis_archive(len(hdr), nonsolid(nsis_deflate)))
+    put("nsis", "nonsolid_bcj",
+        nsis_archive(len(hdr), nonsolid(lambda d: nsis_lzma(d, 1))))
+    put("nsis", "stored", nsis_archive(len(hdr), nonsolid(lambda d: d, 0)))
+    put("nsis", "solid_lzma", nsis_archive(len(hdr), solid(nsis_lzma)))
+    put("nsis", "solid_deflate", nsis_archive(len(hdr), solid(nsis_deflate)))
+
+
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
-                              "tnef"]
+                              "tnef", "nsis"]
     for w in which:
         globals()[w + "_seeds"]()
 

@@ -8,6 +8,7 @@
 #include "fmt/binhex.h"
 #include "fmt/ishield.h"
 #include "fmt/mail.h"
+#include "fmt/nsis.h"
 #include "fmt/ole2.h"
 #include "fmt/pdf.h"
 #include "fmt/rtf.h"
@@ -104,6 +105,11 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
     if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) &&
         vg_ishield_find(data, t == VG_FT_PE, off, et))
         return vg_ishield_extract;
+    /* ClamAV's NSIS marker: the first header after an installer's stub. */
+    if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) && vg_nsis_find(data, off)) {
+        *et = VG_FT_NULSFT;
+        return vg_nsis_extract;
+    }
     if ((t == VG_FT_PE || t == VG_FT_BINARY_DATA) && find_cab(data, off) &&
         *off > 0) {
         *et = VG_FT_CABSFX;

@@ -26,7 +26,6 @@ PENDING = {
     "clam-yc.exe": PACKER,
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
-    "clam-nsis.exe": "NSIS installer extraction",
     "clam.sis": "SIS (Symbian): own parser needed",
     "clam.exe.2007.one": "OneNote embedded files",
     "clam.exe.2010.one": "OneNote embedded files",
