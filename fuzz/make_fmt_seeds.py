@@ -472,10 +472,34 @@ def pdf_crypt_seeds():
     write_test_sample("enc_locked.pdf",
                       pdf_encrypted("aesv2", PDF_PAYLOAD, b"secret"))
 
+ONE_MAGIC = bytes.fromhex("e4525c7b8cd8a74daeb15378d02996d3")
+FDSO_HEADER = bytes.fromhex("e716e3bd65261145a4c48d4d0b7a9eac")
+FDSO_FOOTER = bytes.fromhex("22a7fb71790f0b4abb13899256426b24")
+ALT_PACKAGING = bytes.fromhex("2fe98d63d4a6c14b9a36b3fc2511a5b7")
+
+
+def fdso(data):
+    pad = b"\0" * (-len(data) % 8)
+    return (FDSO_HEADER + struct.pack("<Q", len(data)) + b"\0" * 12 + data
+            + pad + FDSO_FOOTER)
+
+
+def onenote_seeds():
+    head = ONE_MAGIC + bytes(range(64))
+    put("onenote", "two_files", head + fdso(b"MZ embedded file " * 3)
+        + b"filler" + fdso(b"second"))
+    put("onenote", "bad_length", head + FDSO_HEADER
+        + struct.pack("<Q", 1 << 40) + b"\0" * 12 + b"short")
+    data = b"MZ web app blob " * 4
+    item = struct.pack("<H", (len(data) << 2) | 2) + data
+    hdr = struct.pack("<I", 2 | (2 << 3) | (len(item) << 17))
+    put("onenote", "webapp", ONE_MAGIC + bytes(32) + ALT_PACKAGING
+        + b"\0" * 8 + b"\x15" + hdr + item + b"\x15")
+
 
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
-                              "tnef"]
+                              "tnef", "onenote"]
     for w in which:
         globals()[w + "_seeds"]()
 

@@ -7,6 +7,7 @@
 #include "fmt/binhex.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
+#include "fmt/onenote.h"
 #include "fmt/pdf.h"
 #include "fmt/rtf.h"
 #include "fmt/tnef.h"
@@ -52,6 +53,7 @@ static const struct extractor table[] = {
     {VG_FT_RTF, vg_rtf_extract},
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
+    {VG_FT_ONENOTE, vg_onenote_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of

@@ -35,9 +35,6 @@ PENDING = {
     "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam-v2.rar": "RAR 2.0 compression: Debian's libarchive 3.6 lacks it",
     "clam.sis": "SIS (Symbian): own parser needed",
-    "clam.exe.2007.one": "OneNote embedded files",
-    "clam.exe.2010.one": "OneNote embedded files",
-    "clam.exe.webapp-export.one": "OneNote embedded files",
     "clam.exe.html": "HTML data: URI / embedded PE extraction",
 }
 DEBIAN_TESTFILES = "/usr/share/clamav-testfiles"
