@@ -496,10 +496,37 @@ def onenote_seeds():
     put("onenote", "webapp", ONE_MAGIC + bytes(32) + ALT_PACKAGING
         + b"\0" * 8 + b"\x15" + hdr + item + b"\x15")
 
+def sis_header(uid2, nlangs, nfiles, options):
+    h = struct.pack("<IIIIHHH", 0x10001234, uid2, 0x10000419, 0, 0, nlangs,
+                    nfiles)
+    h += b"\0" * (100 - len(h))
+    h = h[:36] + struct.pack("<H", options) + h[38:]
+    return h[:52] + struct.pack("<I", 100) + h[56:]
+
+
+def sis_seeds():
+    data = zlib.compress(b"MZ synthesised installer file " * 3)
+    name = "!:\\sys\\a.exe".encode("utf-16-le")
+    rec_len = 4 * 10 + 8
+    name_at = 100 + 12 + rec_len + 4
+    data_at = name_at + len(name)
+    recs = struct.pack("<II", 3, 4) + b"expr"
+    recs += struct.pack("<IIIQII", 0, 0, 0, 0, len(name), name_at)
+    recs += struct.pack("<IIIII", len(data), data_at, 90, 0, 0)
+    recs += struct.pack("<I", 6)
+    body = recs
+    hdr = sis_header(0x10003A12, 1, 3, 1)
+    doc = hdr + body
+    doc += b"\0" * (name_at - len(doc))
+    put("sis", "er6_zlib", doc + name + data)
+    plain = b"plain release 5 file"
+    recs = struct.pack("<IIIQIIII", 0, 0, 0, 0, 0, 0, len(plain), 100 + 36)
+    put("sis", "er5_plain", sis_header(0x1000006D, 1, 1, 0) + recs + plain)
+
 
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
-                              "tnef", "onenote"]
+                              "tnef", "onenote", "sis"]
     for w in which:
         globals()[w + "_seeds"]()
 

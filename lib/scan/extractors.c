@@ -10,6 +10,7 @@
 #include "fmt/onenote.h"
 #include "fmt/pdf.h"
 #include "fmt/rtf.h"
+#include "fmt/sis.h"
 #include "fmt/tnef.h"
 #include "scan/extractors.h"
 
@@ -54,6 +55,7 @@ static const struct extractor table[] = {
     {VG_FT_BINHEX, vg_binhex_extract},
     {VG_FT_TNEF, vg_tnef_extract},
     {VG_FT_ONENOTE, vg_onenote_extract},
+    {VG_FT_SIS, vg_sis_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of
