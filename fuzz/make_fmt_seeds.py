@@ -523,10 +523,20 @@ def sis_seeds():
     recs = struct.pack("<IIIQIIII", 0, 0, 0, 0, 0, 0, len(plain), 100 + 36)
     put("sis", "er5_plain", sis_header(0x1000006D, 1, 1, 0) + recs + plain)
 
+def html_extract_seeds():
+    b64 = base64.b64encode(b"MZ synthesised data uri payload " * 2).decode()
+    put("html_extract", "uris",
+        '<html><a href="data:application/octet-stream;base64,' + b64
+        + '">x</a><img src=\'data:,a%20b\'>'
+        "<div style=\"background:url(DATA:text/plain;BASE64,YWJj)\">")
+    put("html_extract", "broken",
+        "metadata:,x data:text plain,y data:;base64,\" data:")
+
 
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
-                              "tnef", "onenote", "sis"]
+                              "tnef", "onenote", "sis",
+                              "html_extract"]
     for w in which:
         globals()[w + "_seeds"]()
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fmt/binhex.h"
+#include "fmt/html_extract.h"
 #include "fmt/mail.h"
 #include "fmt/ole2.h"
 #include "fmt/onenote.h"
@@ -56,6 +57,7 @@ static const struct extractor table[] = {
     {VG_FT_TNEF, vg_tnef_extract},
     {VG_FT_ONENOTE, vg_onenote_extract},
     {VG_FT_SIS, vg_sis_extract},
+    {VG_FT_HTML, vg_html_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of

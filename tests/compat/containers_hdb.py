@@ -34,7 +34,6 @@ PENDING = {
     "clam_ISmsi_int.exe": "InstallShield MSI inside a PE",
     "clam.arj": "ARJ: no library in Debian, own parser needed",
     "clam-v2.rar": "RAR 2.0 compression: Debian's libarchive 3.6 lacks it",
-    "clam.exe.html": "HTML data: URI / embedded PE extraction",
 }
 DEBIAN_TESTFILES = "/usr/share/clamav-testfiles"
 # vigil detects these, Debian's clamscan does not: it has no unrar, and
