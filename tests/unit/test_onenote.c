@@ -34,7 +34,7 @@ static void put(struct img *m, const void *p, size_t n)
 static void put_le(struct img *m, uint64_t v, unsigned bytes)
 {
     for (unsigned i = 0; i < bytes; i++) {
-        uint8_t b = (uint8_t)(v >> (8 * i));
+        uint8_t b = (uint8_t)(i < 8 ? v >> (8 * i) : 0); /* wider: 0s */
         put(m, &b, 1);
     }
 }

@@ -21,10 +21,10 @@ static void put(struct sis_img *m, const void *p, size_t n)
     m->n += n;
 }
 
-static void le(struct sis_img *m, uint32_t v, unsigned bytes)
+static void le(struct sis_img *m, uint64_t v, unsigned bytes)
 {
     for (unsigned i = 0; i < bytes; i++) {
-        uint8_t b = (uint8_t)(v >> (8 * i));
+        uint8_t b = (uint8_t)(i < 8 ? v >> (8 * i) : 0); /* wider: 0s */
         put(m, &b, 1);
     }
 }
