@@ -472,6 +472,66 @@ def pdf_crypt_seeds():
     write_test_sample("enc_locked.pdf",
                       pdf_encrypted("aesv2", PDF_PAYLOAD, b"secret"))
 
+ONE_MAGIC = bytes.fromhex("e4525c7b8cd8a74daeb15378d02996d3")
+FDSO_HEADER = bytes.fromhex("e716e3bd65261145a4c48d4d0b7a9eac")
+FDSO_FOOTER = bytes.fromhex("22a7fb71790f0b4abb13899256426b24")
+ALT_PACKAGING = bytes.fromhex("2fe98d63d4a6c14b9a36b3fc2511a5b7")
+
+
+def fdso(data):
+    pad = b"\0" * (-len(data) % 8)
+    return (FDSO_HEADER + struct.pack("<Q", len(data)) + b"\0" * 12 + data
+            + pad + FDSO_FOOTER)
+
+
+def onenote_seeds():
+    head = ONE_MAGIC + bytes(range(64))
+    put("onenote", "two_files", head + fdso(b"MZ embedded file " * 3)
+        + b"filler" + fdso(b"second"))
+    put("onenote", "bad_length", head + FDSO_HEADER
+        + struct.pack("<Q", 1 << 40) + b"\0" * 12 + b"short")
+    data = b"MZ web app blob " * 4
+    item = struct.pack("<H", (len(data) << 2) | 2) + data
+    hdr = struct.pack("<I", 2 | (2 << 3) | (len(item) << 17))
+    put("onenote", "webapp", ONE_MAGIC + bytes(32) + ALT_PACKAGING
+        + b"\0" * 8 + b"\x15" + hdr + item + b"\x15")
+
+def sis_header(uid2, nlangs, nfiles, options):
+    h = struct.pack("<IIIIHHH", 0x10001234, uid2, 0x10000419, 0, 0, nlangs,
+                    nfiles)
+    h += b"\0" * (100 - len(h))
+    h = h[:36] + struct.pack("<H", options) + h[38:]
+    return h[:52] + struct.pack("<I", 100) + h[56:]
+
+
+def sis_seeds():
+    data = zlib.compress(b"MZ synthesised installer file " * 3)
+    name = "!:\\sys\\a.exe".encode("utf-16-le")
+    rec_len = 4 * 10 + 8
+    name_at = 100 + 12 + rec_len + 4
+    data_at = name_at + len(name)
+    recs = struct.pack("<II", 3, 4) + b"expr"
+    recs += struct.pack("<IIIQII", 0, 0, 0, 0, len(name), name_at)
+    recs += struct.pack("<IIIII", len(data), data_at, 90, 0, 0)
+    recs += struct.pack("<I", 6)
+    body = recs
+    hdr = sis_header(0x10003A12, 1, 3, 1)
+    doc = hdr + body
+    doc += b"\0" * (name_at - len(doc))
+    put("sis", "er6_zlib", doc + name + data)
+    plain = b"plain release 5 file"
+    recs = struct.pack("<IIIQIIII", 0, 0, 0, 0, 0, 0, len(plain), 100 + 36)
+    put("sis", "er5_plain", sis_header(0x1000006D, 1, 1, 0) + recs + plain)
+
+def html_extract_seeds():
+    b64 = base64.b64encode(b"MZ synthesised data uri payload " * 2).decode()
+    put("html_extract", "uris",
+        '<html><a href="data:application/octet-stream;base64,' + b64
+        + '">x</a><img src=\'data:,a%20b\'>'
+        "<div style=\"background:url(DATA:text/plain;BASE64,YWJj)\">")
+    put("html_extract", "broken",
+        "metadata:,x data:text plain,y data:;base64,\" data:")
+
 
 NSIS_SIG = b"\xef\xbe\xad\xdeNullsoftInst"
 
@@ -527,6 +587,8 @@ def nsis_seeds():
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
                               "tnef", "nsis"]
+                              "tnef", "onenote", "sis",
+                              "html_extract"]
     for w in which:
         globals()[w + "_seeds"]()
 

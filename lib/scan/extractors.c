@@ -7,11 +7,14 @@
 #include "fmt/arj.h"
 #include "fmt/binhex.h"
 #include "fmt/ishield.h"
+#include "fmt/html_extract.h"
 #include "fmt/mail.h"
 #include "fmt/nsis.h"
 #include "fmt/ole2.h"
+#include "fmt/onenote.h"
 #include "fmt/pdf.h"
 #include "fmt/rtf.h"
+#include "fmt/sis.h"
 #include "fmt/tnef.h"
 #include "scan/extractors.h"
 
@@ -57,6 +60,9 @@ static const struct extractor table[] = {
     {VG_FT_TNEF, vg_tnef_extract},
     {VG_FT_ARJ, vg_arj_extract},
     {VG_FT_ISHIELD_MSI, vg_ishield_extract},
+    {VG_FT_ONENOTE, vg_onenote_extract},
+    {VG_FT_SIS, vg_sis_extract},
+    {VG_FT_HTML, vg_html_extract},
 };
 
 /* ISO 9660: the primary volume descriptor's "CD001" after 32 KiB of

@@ -26,11 +26,6 @@ PENDING = {
     "clam-yc.exe": PACKER,
     "clam.ea05.exe": "AutoIt script extraction",
     "clam.ea06.exe": "AutoIt script extraction",
-    "clam.sis": "SIS (Symbian): own parser needed",
-    "clam.exe.2007.one": "OneNote embedded files",
-    "clam.exe.2010.one": "OneNote embedded files",
-    "clam.exe.webapp-export.one": "OneNote embedded files",
-    "clam.exe.html": "HTML data: URI / embedded PE extraction",
 }
 DEBIAN_TESTFILES = "/usr/share/clamav-testfiles"
 # vigil detects these, Debian's clamscan does not: it has no unrar, and
