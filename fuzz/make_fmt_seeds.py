@@ -586,8 +586,7 @@ def nsis_seeds():
 
 def main():
     which = sys.argv[1:] or ["mail", "ole2", "pdf", "pdf_crypt", "rtf", "binhex",
-                              "tnef", "nsis"]
-                              "tnef", "onenote", "sis",
+                              "tnef", "nsis", "onenote", "sis",
                               "html_extract"]
     for w in which:
         globals()[w + "_seeds"]()
