@@ -66,7 +66,9 @@ def write_tree(root, entries):
 
 
 def run(cmd, cwd):
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=600)
+    # clamscan loading main.ldb takes minutes on a busy 2-core machine;
+    # the ctest TIMEOUT bounds the whole suite.
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=1800)
     return p.returncode, p.stdout.decode("utf-8", "replace").splitlines()
 
 
