@@ -94,20 +94,26 @@ static int table_file(struct vigil_span stored, const char *name, size_t nlen,
 {
     struct vg_child_info ci = vg_child_info_none();
     uint8_t *buf;
+    size_t n;
     int ret = VIGIL_OK, e;
     ci.name = name;
     ci.packed_size = stored.len;
     vg_out_reset(o);
     if (stored.len == 0)
         return vg_out_emit(o, x, &ci);
-    if (!(buf = vigil_malloc(stored.len)))
+    /* Only what can reach the output is copied: deflate's stored blocks
+     * cost 5 bytes per 64 KiB, so limit + limit/1024 + 1 KiB suffices. */
+    n = o->limit + o->limit / 1024 + 1024;
+    if (n > stored.len)
+        n = stored.len;
+    if (!(buf = vigil_malloc(n)))
         return VIGIL_E_NOMEM;
-    memcpy(buf, stored.p, stored.len);
-    deobfuscate(buf, stored.len, (const uint8_t *)name, nlen);
+    memcpy(buf, stored.p, n);
+    deobfuscate(buf, n, (const uint8_t *)name, nlen);
     if (buf[0] == 0x78)
-        ret = vg_inflate(vigil_span_make(buf, stored.len), o);
+        ret = vg_inflate(vigil_span_make(buf, n), o);
     else
-        ret = vg_out_put(o, buf, stored.len);
+        ret = vg_out_put(o, buf, n);
     vigil_free(buf);
     if (ret == VIGIL_E_NOMEM)
         return ret;
