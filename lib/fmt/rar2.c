@@ -107,7 +107,7 @@ static int emit_empty(struct walk *w, struct vg_child_info *info)
 }
 
 /* Decode (or copy) the member into @p out. @return VIGIL_OK, CORRUPT,
- * UNSUPPORTED */
+ * NOMEM */
 static int unpack(struct walk *w, const struct rar_file *f, uint8_t *out,
                   size_t want, size_t *got)
 {
@@ -118,8 +118,6 @@ static int unpack(struct walk *w, const struct rar_file *f, uint8_t *out,
             memcpy(out, f->data.p, *got);
         return *got == want ? VIGIL_OK : VIGIL_E_CORRUPT;
     }
-    if (f->unp_ver != 20 && f->unp_ver != 26) /* 1.5, or 2.9+ (libarchive) */
-        return VIGIL_E_UNSUPPORTED;
     if (!w->dec && !(w->dec = vg_rar20_new()))
         return VIGIL_E_NOMEM;
     return vg_rar20_unpack(w->dec, f->data, (f->flags & LHD_SOLID) != 0, out,
@@ -158,9 +156,15 @@ static int take_member(struct walk *w, const struct rar_file *f,
 {
     size_t want = output_size(w, f, info), got = 0;
     bool whole = want == f->unp_size;
-    uint8_t *out = vigil_malloc(want ? want : 1);
+    uint8_t *out;
     int rd, ret;
-    if (!out)
+    /* RAR 1.5 compression, or 2.9+ (libarchive's): left unread. */
+    if (f->method != METHOD_STORE && f->unp_ver != 20 && f->unp_ver != 26) {
+        if (w->dec)
+            vg_rar20_break(w->dec);
+        return VIGIL_OK;
+    }
+    if (!(out = vigil_malloc(want ? want : 1)))
         return VIGIL_E_NOMEM;
     rd = unpack(w, f, out, want, &got);
     if (w->dec && f->method != METHOD_STORE && (rd != VIGIL_OK || !whole))
@@ -171,8 +175,7 @@ static int take_member(struct walk *w, const struct rar_file *f,
         rd = VIGIL_E_CORRUPT; /* a size its packed data cannot give */
     if (rd == VIGIL_E_CORRUPT || f->cut)
         w->ret = VIGIL_E_CORRUPT;
-    if (rd == VIGIL_E_NOMEM || rd == VIGIL_E_UNSUPPORTED ||
-        (got == 0 && f->unp_size != 0)) {
+    if (rd == VIGIL_E_NOMEM || (got == 0 && f->unp_size != 0)) {
         vigil_free(out); /* nothing read: not an object (as in archive.c) */
         return rd == VIGIL_E_NOMEM ? rd : VIGIL_OK;
     }
