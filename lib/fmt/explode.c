@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fmt/inflate64.h"
+#include "util/lsbits.h"
 #include "vigil/vigil.h"
 
 #define SF_MAXBITS 16
@@ -21,29 +22,6 @@ struct sf_tree {
     uint16_t count[SF_MAXBITS + 1];
     uint16_t symbol[SF_MAXSYMS];
 };
-
-struct ebits {
-    struct vigil_cursor c;
-    uint32_t buf;
-    unsigned cnt;
-};
-
-static uint32_t ebits_get(struct ebits *s, unsigned n)
-{
-    uint32_t v;
-    while (s->cnt < n) {
-        if (vigil_cur_remaining(&s->c) == 0) {
-            s->c.err = true;
-            return 0;
-        }
-        s->buf |= (uint32_t)vigil_cur_u8(&s->c) << s->cnt;
-        s->cnt += 8;
-    }
-    v = s->buf & ((1u << n) - 1u);
-    s->buf >>= n;
-    s->cnt -= n;
-    return v;
-}
 
 /* A tree: one byte (entries - 1), then per entry: low nibble bit length
  * - 1, high nibble repeat count - 1. Read byte-aligned, as the trees
@@ -81,12 +59,12 @@ static int read_tree(struct vigil_cursor *c, struct sf_tree *t, unsigned n)
 }
 
 /* Canonical decode on inverted bits. @return a symbol or -1 */
-static int sf_decode(struct ebits *s, const struct sf_tree *t)
+static int sf_decode(struct vigil_lsbits *s, const struct sf_tree *t)
 {
     int code = 0, first = 0, index = 0;
     for (unsigned len = 1; len <= SF_MAXBITS; len++) {
         int count;
-        code |= (int)(ebits_get(s, 1) ^ 1u);
+        code |= (int)(vigil_lsbits_get(s, 1) ^ 1u);
         if (s->c.err)
             return -1;
         count = t->count[len];
@@ -107,25 +85,26 @@ struct implode {
 };
 
 /* One literal or one match. @return VIGIL_OK, VIGIL_E_CORRUPT */
-static int step(struct ebits *s, const struct implode *im,
+static int step(struct vigil_lsbits *s, const struct implode *im,
                 struct vigil_buf *out, size_t want)
 {
     int sym, lsym;
     size_t dist, len;
-    if (ebits_get(s, 1)) { /* a literal */
-        int v = im->has_lit ? sf_decode(s, &im->lit) : (int)ebits_get(s, 8);
+    if (vigil_lsbits_get(s, 1)) { /* a literal */
+        int v =
+            im->has_lit ? sf_decode(s, &im->lit) : (int)vigil_lsbits_get(s, 8);
         uint8_t byte = (uint8_t)v;
         if (v < 0 || s->c.err)
             return VIGIL_E_CORRUPT;
         return vigil_buf_append(out, &byte, 1);
     }
-    dist = ebits_get(s, im->dist_low_bits);
+    dist = vigil_lsbits_get(s, im->dist_low_bits);
     sym = sf_decode(s, &im->dist);
     lsym = sym < 0 ? -1 : sf_decode(s, &im->len);
     if (lsym < 0)
         return VIGIL_E_CORRUPT;
     dist |= (size_t)sym << im->dist_low_bits;
-    len = (size_t)lsym + (lsym == 63 ? ebits_get(s, 8) : 0) +
+    len = (size_t)lsym + (lsym == 63 ? vigil_lsbits_get(s, 8) : 0) +
           (im->has_lit ? 3u : 2u);
     if (s->c.err)
         return VIGIL_E_CORRUPT;
@@ -145,7 +124,7 @@ int vg_explode(struct vigil_span in, unsigned flags, uint64_t size,
 {
     struct implode im;
     struct vigil_cursor c = vigil_cur_from_span(in);
-    struct ebits s;
+    struct vigil_lsbits s;
     size_t want =
         size < out->max - out->len ? (size_t)size : out->max - out->len;
     int ret = VIGIL_OK;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fmt/inflate64.h"
+#include "util/lsbits.h"
 #include "vigil/vigil.h"
 
 #define MAXBITS 15
@@ -18,12 +19,6 @@
 #define MAXDCODES 32
 #define MAXCODES (MAXLCODES + MAXDCODES)
 #define FIXLCODES 288
-
-struct bits {
-    struct vigil_cursor c;
-    uint32_t buf;
-    unsigned cnt;
-};
 
 struct huff {
     uint16_t count[MAXBITS + 1];
@@ -35,31 +30,13 @@ struct out {
     bool full; /* max reached */
 };
 
-/* @return the next @p n bits (n <= 16), LSB first; 0 and c.err at EOF */
-static uint32_t getbits(struct bits *s, unsigned n)
-{
-    uint32_t v;
-    while (s->cnt < n) {
-        if (vigil_cur_remaining(&s->c) == 0) {
-            s->c.err = true;
-            return 0;
-        }
-        s->buf |= (uint32_t)vigil_cur_u8(&s->c) << s->cnt;
-        s->cnt += 8;
-    }
-    v = s->buf & ((1u << n) - 1u);
-    s->buf >>= n;
-    s->cnt -= n;
-    return v;
-}
-
 /* @return a symbol, or -1 on a bad code or EOF */
-static int decode(struct bits *s, const struct huff *h)
+static int decode(struct vigil_lsbits *s, const struct huff *h)
 {
     int code = 0, first = 0, index = 0;
     for (unsigned len = 1; len <= MAXBITS; len++) {
         int count;
-        code |= (int)getbits(s, 1);
+        code |= (int)vigil_lsbits_get(s, 1);
         if (s->c.err)
             return -1;
         count = h->count[len];
@@ -106,7 +83,7 @@ static int put_byte(struct out *o, uint8_t v)
     return ret;
 }
 
-static int stored(struct bits *s, struct out *o)
+static int stored(struct vigil_lsbits *s, struct out *o)
 {
     struct vigil_span blk;
     unsigned len, nlen;
@@ -158,7 +135,7 @@ static int copy_match(struct out *o, size_t dist, size_t len)
     return o->full ? VIGIL_E_LIMIT : VIGIL_OK;
 }
 
-static int codes(struct bits *s, struct out *o, const struct huff *lc,
+static int codes(struct vigil_lsbits *s, struct out *o, const struct huff *lc,
                  const struct huff *dc)
 {
     for (;;) {
@@ -175,11 +152,11 @@ static int codes(struct bits *s, struct out *o, const struct huff *lc,
             return VIGIL_OK;
         if ((sym -= 257) >= 29)
             return VIGIL_E_CORRUPT;
-        len = lbase[sym] + getbits(s, lext[sym]);
+        len = lbase[sym] + vigil_lsbits_get(s, lext[sym]);
         if ((sym = decode(s, dc)) < 0 || sym >= 32)
             return VIGIL_E_CORRUPT;
         dsym = (unsigned)sym;
-        dist = dbase[dsym] + getbits(s, dext[dsym]);
+        dist = dbase[dsym] + vigil_lsbits_get(s, dext[dsym]);
         if (s->c.err) /* never copy with a distance cut by the end */
             return VIGIL_E_CORRUPT;
         if ((ret = copy_match(o, dist, len)) != VIGIL_OK)
@@ -189,7 +166,7 @@ static int codes(struct bits *s, struct out *o, const struct huff *lc,
 
 /* The fixed codes are rebuilt per block (cheap), not cached in a global:
  * the library keeps no mutable state (conventions §28). */
-static int fixed(struct bits *s, struct out *o)
+static int fixed(struct vigil_lsbits *s, struct out *o)
 {
     struct huff lc, dc;
     uint8_t len[FIXLCODES];
@@ -203,19 +180,20 @@ static int fixed(struct bits *s, struct out *o)
     return codes(s, o, &lc, &dc);
 }
 
-static int dynamic(struct bits *s, struct out *o)
+static int dynamic(struct vigil_lsbits *s, struct out *o)
 {
     static const uint8_t order[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
                                       11, 4,  12, 3, 13, 2, 14, 1, 15};
     uint8_t len[MAXCODES];
     struct huff lc, dc;
-    unsigned nlen = getbits(s, 5) + 257, ndist = getbits(s, 5) + 1;
-    unsigned ncode = getbits(s, 4) + 4, i = 0;
+    unsigned nlen = vigil_lsbits_get(s, 5) + 257,
+             ndist = vigil_lsbits_get(s, 5) + 1;
+    unsigned ncode = vigil_lsbits_get(s, 4) + 4, i = 0;
     if (nlen > MAXLCODES || ndist > MAXDCODES)
         return VIGIL_E_CORRUPT;
     memset(len, 0, sizeof len);
     for (unsigned k = 0; k < ncode; k++)
-        len[order[k]] = (uint8_t)getbits(s, 3);
+        len[order[k]] = (uint8_t)vigil_lsbits_get(s, 3);
     if (s->c.err || build(&lc, len, 19) != 0)
         return VIGIL_E_CORRUPT;
     while (i < nlen + ndist) {
@@ -231,9 +209,10 @@ static int dynamic(struct bits *s, struct out *o)
             if (i == 0)
                 return VIGIL_E_CORRUPT;
             val = len[i - 1];
-            rep = 3 + getbits(s, 2);
+            rep = 3 + vigil_lsbits_get(s, 2);
         } else {
-            rep = sym == 17 ? 3 + getbits(s, 3) : 11 + getbits(s, 7);
+            rep = sym == 17 ? 3 + vigil_lsbits_get(s, 3)
+                            : 11 + vigil_lsbits_get(s, 7);
         }
         if (i + rep > nlen + ndist)
             return VIGIL_E_CORRUPT;
@@ -248,14 +227,14 @@ static int dynamic(struct bits *s, struct out *o)
 
 int vg_inflate64(struct vigil_span in, struct vigil_buf *out, bool *truncated)
 {
-    struct bits s = {vigil_cur_from_span(in), 0, 0};
+    struct vigil_lsbits s = {vigil_cur_from_span(in), 0, 0};
     struct out o = {out, false};
     unsigned last;
     int ret = VIGIL_OK;
     do {
         unsigned type;
-        last = getbits(&s, 1);
-        type = getbits(&s, 2);
+        last = vigil_lsbits_get(&s, 1);
+        type = vigil_lsbits_get(&s, 2);
         if (s.c.err)
             return VIGIL_E_CORRUPT;
         ret = type == 0   ? stored(&s, &o)
