@@ -449,3 +449,50 @@ bool vg_lexpr_eval(const struct vg_lx_insn *code, uint32_t n,
     }
     return sp == 1 && st[0].ok;
 }
+
+/* ---- required subsignatures ---------------------------------------------- */
+
+/* All ones: the node can never hold. */
+#define LX_NEVER UINT64_MAX
+
+static uint64_t leaf_required(const struct vg_lx_insn *in)
+{
+    uint64_t me = (uint64_t)1 << in->id;
+    switch (in->mod) {
+    case 0:
+    case '>': return me; /* count > 0 (or > v1) */
+    case '=': return in->v1 ? me : 0;
+    case '<': return 0;
+    default: return LX_NEVER; /* ClamAV's never-true leaf */
+    }
+}
+
+/* A block whose modifier fails on count 0 needs its operator to hold;
+ * "<X" and "=0" hold on a block that does not. */
+static uint64_t op_required(const struct vg_lx_insn *in, uint64_t l,
+                            uint64_t r)
+{
+    uint64_t inner = in->op == VG_LX_AND ? l | r : l & r;
+    if (!in->mod || in->mod == '>' || (in->mod == '=' && in->v1 > 0))
+        return inner;
+    return 0;
+}
+
+uint64_t vg_lexpr_required(const struct vg_lx_insn *code, uint32_t n)
+{
+    uint64_t st[VG_LEXPR_STACK];
+    uint32_t sp = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (code[i].op == VG_LX_LEAF) {
+            if (sp == VG_LEXPR_STACK)
+                return 0;
+            st[sp++] = leaf_required(&code[i]);
+        } else {
+            if (sp < 2)
+                return 0;
+            sp--;
+            st[sp - 1] = op_required(&code[i], st[sp - 1], st[sp]);
+        }
+    }
+    return sp == 1 ? st[0] : 0;
+}

@@ -72,4 +72,8 @@ int vg_clam_scan_u32(struct vigil_str s, size_t i, uint32_t *out, size_t *end);
 bool vg_lexpr_eval(const struct vg_lx_insn *code, uint32_t n,
                    const uint32_t *counts);
 
+/** The subsignatures whose count must be nonzero for the program to hold
+ *  (a necessary condition; all ones if it can never hold). */
+uint64_t vg_lexpr_required(const struct vg_lx_insn *code, uint32_t n);
+
 #endif

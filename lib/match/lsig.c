@@ -342,6 +342,7 @@ int vg_lsigs_compile(struct vg_lsigs *db, const char **why)
     if (!im)
         return VIGIL_OK;
     im->partial_targets = partial_targets(im->body);
+    vg_lsigs_choose_lazy(db);
     vigil_free(im->always);
     im->always = NULL;
     im->nalways = 0;

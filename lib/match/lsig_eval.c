@@ -125,11 +125,12 @@ static int settle_content(struct sig_state *st, unsigned i)
     const struct vg_lsig_sub *sub = &st->subs[i];
     uint32_t me = st->sig->first_sub + i;
     int ret = VIGIL_OK;
-    if (st->cnt[i] == 0 ||
-        (sub->mode != VG_LMODE_RECOUNT && sub->mode != VG_LMODE_EVENTS))
+    if (sub->mode != VG_LMODE_LAZY &&
+        (st->cnt[i] == 0 ||
+         (sub->mode != VG_LMODE_RECOUNT && sub->mode != VG_LMODE_EVENTS)))
         return VIGIL_OK;
     st->s->tmp.n = 0;
-    if (sub->mode == VG_LMODE_RECOUNT)
+    if (sub->mode == VG_LMODE_RECOUNT || sub->mode == VG_LMODE_LAZY)
         ret = vg_lsig_recount(st->db, me, st->env->data, st->env->exe,
                               &st->s->tmp);
     else
@@ -184,20 +185,46 @@ static int run_pcre(struct sig_state *st, unsigned i)
                        on_pcre_hit, &h);
 }
 
-static int run_kind(struct sig_state *st, uint8_t kind)
+/* Subsignatures of @p kind; for content, the lazy ones (LAZY_PASS) or
+ * the others. */
+enum { EAGER_PASS, LAZY_PASS };
+
+static int run_kind(struct sig_state *st, uint8_t kind, int which)
 {
     int ret = VIGIL_OK;
     for (unsigned i = 0; i < st->sig->nsubs && ret == VIGIL_OK; i++) {
         if (st->subs[i].kind != kind)
             continue;
-        if (kind == VG_LSUB_CONTENT)
-            ret = settle_content(st, i);
-        else if (kind == VG_LSUB_BCOMP)
+        if (kind == VG_LSUB_CONTENT) {
+            if ((st->subs[i].mode == VG_LMODE_LAZY) == (which == LAZY_PASS))
+                ret = settle_content(st, i);
+        } else if (kind == VG_LSUB_BCOMP) {
             run_bcomp(st, i);
-        else
+        } else {
             ret = run_pcre(st, i);
+        }
     }
     return ret;
+}
+
+/* Settle the content counts: the searched ones, then the lazy ones.
+ * Recounts are the costly part, so first ask whether the signature can
+ * still hold at all: every content subsignature it needs must have
+ * matched (a count of 0 stays 0 when settled). *possible is false when
+ * it cannot. */
+static int settle_all_content(struct sig_state *st, bool *possible)
+{
+    int ret;
+    *possible = vg_lsig_may_hold(st->db, st->sig, st->cnt);
+    if (!*possible)
+        return VIGIL_OK;
+    ret = run_kind(st, VG_LSUB_CONTENT, EAGER_PASS);
+    if (ret != VIGIL_OK || !(st->sig->flags & VG_LSIGF_LAZY))
+        return ret;
+    *possible = vg_lsig_may_hold(st->db, st->sig, st->cnt);
+    if (!*possible)
+        return VIGIL_OK;
+    return run_kind(st, VG_LSUB_CONTENT, LAZY_PASS);
 }
 
 /* ClamAV's cli_ac_chkmacro() before the expression. */
@@ -283,21 +310,28 @@ static bool tdb_ok(const struct vg_lsigs *db, const struct vg_lsig *sig,
 static int eval_sig(struct sig_state *st, bool *hit)
 {
     const struct vg_lsig *sig = st->sig;
+    bool possible = true;
     int ret = VIGIL_OK;
     *hit = false;
+    /* The target description does not depend on the counts: check it
+     * first, before any recount or PCRE (a Container:CL_TYPE_ZIP signature
+     * need not count its subsignatures in every file). */
+    if (!tdb_ok(st->db, sig, st->env))
+        return VIGIL_OK;
     load_counts(st);
-    if (sig->flags & (VG_LSIGF_RECOUNT | VG_LSIGF_MACRO))
-        ret = run_kind(st, VG_LSUB_CONTENT);
-    if (ret == VIGIL_OK && (sig->flags & VG_LSIGF_BCOMP))
-        ret = run_kind(st, VG_LSUB_BCOMP);
+    if (sig->flags & (VG_LSIGF_RECOUNT | VG_LSIGF_MACRO | VG_LSIGF_LAZY))
+        ret = settle_all_content(st, &possible);
+    if (ret != VIGIL_OK || !possible)
+        return ret;
+    if (sig->flags & VG_LSIGF_BCOMP)
+        ret = run_kind(st, VG_LSUB_BCOMP, EAGER_PASS);
     if (ret == VIGIL_OK && (sig->flags & VG_LSIGF_PCRE))
-        ret = run_kind(st, VG_LSUB_PCRE);
+        ret = run_kind(st, VG_LSUB_PCRE, EAGER_PASS);
     if (ret != VIGIL_OK)
         return ret;
     if (sig->flags & VG_LSIGF_MACRO)
         final_macros(st);
-    *hit = vg_lexpr_eval(st->db->impl->prog + sig->prog, sig->nprog, st->cnt) &&
-           tdb_ok(st->db, sig, st->env);
+    *hit = vg_lexpr_eval(st->db->impl->prog + sig->prog, sig->nprog, st->cnt);
     return VIGIL_OK;
 }
 

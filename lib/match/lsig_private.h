@@ -28,12 +28,15 @@ enum vg_lsub_kind {
  *           evaluation, the way ClamAV counts partial signatures.
  *  EVENTS   one segment, followed by a macro: matches are recorded and
  *           replayed in order with the macro group's matches.
+ *  LAZY     too common to search for (lsig_lazy.c): not in the prefilter,
+ *           counted by the recount whenever its signature is evaluated.
  */
 enum vg_lsub_mode {
     VG_LMODE_DIRECT,
     VG_LMODE_HIT,
     VG_LMODE_RECOUNT,
     VG_LMODE_EVENTS,
+    VG_LMODE_LAZY,
 };
 
 enum vg_lsub_flag {
@@ -55,6 +58,7 @@ enum vg_lsig_flag {
     VG_LSIGF_BCOMP = 1u << 2,
     VG_LSIGF_MACRO = 1u << 3,
     VG_LSIGF_RECOUNT = 1u << 4,
+    VG_LSIGF_LAZY = 1u << 5, /* has lazy subsignatures (lsig_lazy.c) */
 };
 
 #define VG_LSIG_NO_TDB UINT32_MAX
@@ -146,5 +150,14 @@ struct vg_lsig_scan {
 int vg_lsig_recount(const struct vg_lsigs *db, uint32_t sub,
                     struct vigil_span data, const struct vg_exe_info *exe,
                     struct vg_lsig_evbuf *out);
+
+/** Make the signatures' too-common subsignatures lazy where that cannot
+ *  change a verdict (lsig_lazy.c). Before the matcher compiles.
+ *  @return how many subsignatures were made lazy */
+uint32_t vg_lsigs_choose_lazy(struct vg_lsigs *db);
+/** Has every content subsignature that @p sig needs, and that is
+ *  searched for (not lazy), a count in @p cnt? If not, it cannot hold. */
+bool vg_lsig_may_hold(const struct vg_lsigs *db, const struct vg_lsig *sig,
+                           const uint32_t *cnt);
 
 #endif

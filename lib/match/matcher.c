@@ -79,6 +79,7 @@ int vg_matcher_add(struct vg_matcher *m, struct vigil_str hex, unsigned flags,
         m->cap_meta = ncap;
     }
     for (uint32_t i = first; i < first + count; i++) {
+        memset(&m->meta[i], 0, sizeof m->meta[i]); /* lazy etc. unset */
         m->meta[i].off = *off;
         m->meta[i].target = (uint8_t)target;
         if (!is_pinned(&m->meta[i]) && !searchable(&m->ps, i)) {
@@ -288,6 +289,8 @@ static int choose_atoms(struct vg_matcher *m, const char **err)
             *err = "pattern has no literal byte to search for";
             return VIGIL_E_DB;
         }
+        if (m->meta[pi].lazy)
+            continue; /* counted on demand, not searched */
         atom_fill(m, pi, &pk, &m->atoms[m->natoms++]);
     }
     qsort(m->atoms, m->natoms, sizeof *m->atoms, cmp_atom);
@@ -350,6 +353,15 @@ static int build_target(struct vg_matcher *m, unsigned t,
         return ret;
     n = collect_literals(m, t, true, lits);
     return vg_prefilter_build(lits, n, &m->pfu[t], err);
+}
+
+unsigned vg_matcher_atom_len(const struct vg_matcher *m, uint32_t pi)
+{
+    struct atom_pick pk;
+    if (pi >= m->ps.npats || is_pinned(&m->meta[pi]) ||
+        !pick_atom(&m->ps, &m->ps.pats[pi], &pk))
+        return 0;
+    return pk.len;
 }
 
 /* Can the pattern be searched for (does it have a literal byte)? */

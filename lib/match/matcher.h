@@ -33,6 +33,7 @@ struct vg_pat_meta {
     struct vg_offset off;
     uint8_t target;
     bool bm;           /* ClamAV would match it with Boyer-Moore */
+    bool lazy;         /* not searched: counted on demand (lsig_lazy.c) */
     uint32_t disc_off; /* where ClamAV's matcher notices a match: bytes
                           after the last segment's start */
 };
@@ -46,7 +47,8 @@ struct vg_matcher {
     uint32_t cap_meta;
     bool compiled;
     /* compiled */
-    struct vg_atom *atoms;    /* sorted by literal; one per non-pinned pat */
+    struct vg_atom *atoms;    /* sorted by literal; one per searched pat
+                                 (not pinned, not lazy) */
     uint32_t natoms;
     uint32_t *lit_first;      /* unique literal i owns atoms */
     uint32_t nlits;           /*   lit_first[i] .. lit_first[i+1]-1 */
@@ -77,6 +79,10 @@ struct vg_matcher_mark {
 void vg_matcher_mark(const struct vg_matcher *m, struct vg_matcher_mark *mk);
 void vg_matcher_rollback(struct vg_matcher *m,
                          const struct vg_matcher_mark *mk);
+
+/** Length of the literal atom pattern @p pi would be searched by; 0 for a
+ *  pattern checked in place (pinned) or with no literal. */
+unsigned vg_matcher_atom_len(const struct vg_matcher *m, uint32_t pi);
 
 /** Build atoms and prefilters. @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_DB
  *  (the prefilter library refused; *err says why) */

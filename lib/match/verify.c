@@ -72,6 +72,20 @@ static bool start_ok(const struct vctx *v, uint32_t pi, uint64_t start)
     return start >= lo && start <= hi;
 }
 
+/* The exact byte segment @p si starts (@p at_end: ends) with, or -1:
+ * placing it then jumps from one occurrence of that byte to the next
+ * instead of testing every position of a long gap. */
+static int edge_byte(const struct vg_patstore *ps, uint32_t si, bool at_end)
+{
+    const struct vg_seg *sg = &ps->segs[si];
+    const struct vg_elem *e;
+    if (sg->nelems == 0)
+        return -1;
+    e = &ps->elems[sg->first_elem + (at_end ? sg->nelems - 1 : 0)];
+    return e->kind == VG_EL_BYTE && e->mask == 0xff && e->width == 1 ? e->val
+                                                                     : -1;
+}
+
 /* Segments after k: the earliest placement that fits every gap.
  * @p end is where segment k ends; on success *out is the match end. */
 static bool place_forward(struct vctx *v, const struct vg_pat *p, uint32_t k,
@@ -79,17 +93,30 @@ static bool place_forward(struct vctx *v, const struct vg_pat *p, uint32_t k,
 {
     const struct vg_seg *next;
     uint64_t lo, hi;
+    int lead;
     if (k + 1 == p->nsegs) {
         *out = end;
         return true;
     }
     next = &v->m->ps.segs[p->first_seg + k + 1];
+    lead = edge_byte(&v->m->ps, p->first_seg + k + 1, false);
     lo = end + next->gap_min;
     hi = next->gap_max == VG_GAP_INF ? v->len : end + next->gap_max;
-    for (uint64_t s = lo; s <= hi && s + next->len <= v->len; s++)
+    if (next->len > v->len)
+        return false;
+    if (hi > v->len - next->len)
+        hi = v->len - next->len;
+    for (uint64_t s = lo; s <= hi; s++) {
+        if (lead >= 0) {
+            const uint8_t *q = memchr(v->d + s, lead, (size_t)(hi - s + 1));
+            if (!q)
+                return false;
+            s = (uint64_t)(q - v->d);
+        }
         if (seg_at(v, p->first_seg + k + 1, s) &&
             place_forward(v, p, k + 1, s + next->len, out))
             return true;
+    }
     return false;
 }
 
@@ -101,6 +128,7 @@ static bool place_backward(struct vctx *v, uint32_t pi, uint32_t k,
     const struct vg_pat *p = &v->m->ps.pats[pi];
     const struct vg_seg *cur = &v->m->ps.segs[p->first_seg + k], *prev;
     uint64_t lo_end, hi_end;
+    int tail;
     if (k == 0) {
         *out = start;
         return start_ok(v, pi, start);
@@ -114,10 +142,19 @@ static bool place_backward(struct vctx *v, uint32_t pi, uint32_t k,
                  : start - cur->gap_max;
     if (lo_end < prev->len)
         lo_end = prev->len;
-    for (uint64_t e = hi_end + 1; e-- > lo_end;)
+    tail = edge_byte(&v->m->ps, p->first_seg + k - 1, true);
+    for (uint64_t e = hi_end + 1; e-- > lo_end;) {
+        if (tail >= 0) { /* the byte at e - 1, lo_end >= prev->len >= 1 */
+            const uint8_t *q =
+                memrchr(v->d + lo_end - 1, tail, (size_t)(e - lo_end + 1));
+            if (!q)
+                return false;
+            e = (uint64_t)(q - v->d) + 1;
+        }
         if (seg_at(v, p->first_seg + k - 1, e - prev->len) &&
             place_backward(v, pi, k - 1, e - prev->len, out))
             return true;
+    }
     return false;
 }
 
@@ -174,6 +211,22 @@ static int on_literal(void *cookie, uint32_t lit, uint64_t end)
     return v->over_budget;
 }
 
+/* The first start in [pos, hi] where pattern @p pi's leading exact byte
+ * (if it has one) occurs; hi + 1 when there is none. */
+static uint64_t next_lead(const struct vctx *v, uint32_t pi, uint64_t pos,
+                          uint64_t hi)
+{
+    uint32_t si = v->m->ps.pats[pi].first_seg;
+    int lead = edge_byte(&v->m->ps, si, false);
+    const uint8_t *q;
+    if (lead < 0 || pos > hi)
+        return pos;
+    if (pos == hi) /* the usual pin: one place, one byte to compare */
+        return v->d[pos] == lead ? pos : hi + 1;
+    q = memchr(v->d + pos, lead, (size_t)(hi - pos + 1));
+    return q ? (uint64_t)(q - v->d) : hi + 1;
+}
+
 /* Pinned patterns: try every start the offset allows. */
 static int scan_pinned(struct vctx *v, unsigned t)
 {
@@ -181,9 +234,12 @@ static int scan_pinned(struct vctx *v, unsigned t)
     for (uint32_t i = 0; i < m->npinned[t]; i++) {
         uint32_t pi = m->pinned[t][i];
         uint64_t lo, hi, s, e;
-        if (!vg_offset_resolve(&m->meta[pi].off, v->len, v->exe, &lo, &hi))
+        if (!vg_offset_resolve(&m->meta[pi].off, v->len, v->exe, &lo, &hi) ||
+            lo >= v->len)
             continue;
-        for (uint64_t pos = lo; pos <= hi && pos < v->len; pos++)
+        if (hi >= v->len)
+            hi = v->len - 1;
+        for (uint64_t pos = lo; (pos = next_lead(v, pi, pos, hi)) <= hi; pos++)
             if (verify_at(v, pi, 0, pos, &s, &e)) {
                 if (report(v, pi, s, e))
                     return 1;

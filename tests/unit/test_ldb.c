@@ -14,6 +14,7 @@
 #include "fmt/filetype.h"
 #include "match/lexpr.h"
 #include "match/lsig.h"
+#include "match/lsig_private.h"
 #include "vigil/vigil.h"
 
 #define T0 "Engine:51-255,Target:0"
@@ -242,6 +243,34 @@ static void expr_zero_and_sensitivity(void **state)
     vg_lx_prog_free(&p);
 }
 
+/* Which subsignatures must have matched for an expression to hold. */
+static uint64_t required(const char *text)
+{
+    struct vg_lx_prog p;
+    const char *why = NULL;
+    uint64_t r;
+    if (vg_lexpr_compile(vigil_str_cstr(text), &p, &why) != VIGIL_OK)
+        fail_msg("%s: %s", text, why);
+    r = vg_lexpr_required(p.code, p.n);
+    vg_lx_prog_free(&p);
+    return r;
+}
+
+static void expr_required(void **state)
+{
+    (void)state;
+    assert_int_equal(required("0&1"), 3u);
+    assert_int_equal(required("0|1"), 0u);
+    assert_int_equal(required("0&(1|2)"), 1u);
+    assert_int_equal(required("(0&1)|(0&2)"), 1u);
+    assert_int_equal(required("0>5&1=2"), 3u);
+    assert_int_equal(required("0&1=0"), 1u);  /* "=0" needs nothing */
+    assert_int_equal(required("0&1<3"), 1u);
+    assert_int_equal(required("(0&1)>1"), 3u); /* a block that must hold */
+    assert_int_equal(required("(0&1)=0"), 0u); /* holds when it does not */
+    assert_int_equal(required("(0|1)>2,2"), 0u);
+}
+
 static void expr_malformed(void **state)
 {
     static const char *const bad[] = {
@@ -417,6 +446,44 @@ static void counts_partial(void **state)
     expect("A;" T0 ";0=2;6865*6c6f\n", "A.UNOFFICIAL"); /* 2 "lo" ends */
     expect("A;" T0 ";0=3;6865*6c6f::i\n", "A.UNOFFICIAL");
     expect("A;" T0 ";0=1;4142{0-2}4344\n", "A.UNOFFICIAL");
+}
+
+/* The mode the engine chose for subsignature @p sub of signature @p sig. */
+static int mode_of(const struct vigil_engine *eng, uint32_t sig, unsigned sub)
+{
+    return eng->lsigs.subs[eng->lsigs.sigs[sig].first_sub + sub].mode;
+}
+
+/* Too-common subsignatures ("AB", "lo": atoms of 2 bytes) are not searched
+ * when a needed rare one is; they are counted only when it has matched,
+ * with the same counts as a search would give. */
+static void lazy_subsignatures(void **state)
+{
+    struct vigil_engine *eng;
+    (void)state;
+    expect("A;" T0 ";0&1=3;41424344;4142\n", "A.UNOFFICIAL");
+    expect("A;" T0 ";0&1=2;41424344;4142\n", "");
+    expect("A;" T0 ";0&1;5a5a5a5a;4142\n", "");
+    expect("A;" T0 ";0|1;5a5a5a5a;4142\n", "A.UNOFFICIAL");
+    expect("A;" T0 ";1=3;4142;4142\n", "A.UNOFFICIAL");
+    expect("A;" T0 ";2;41424344;6c6f;0&1/hel+o/\n", "A.UNOFFICIAL");
+    expect("A;" T0 ";2;5a5a5a5a;6c6f;0&1/hel+o/\n", "");
+    expect("A;" T0 ";0&1=2;68656c6c6f;6865*6c6f\n", "A.UNOFFICIAL");
+    eng = engine_of("A;" T0 ";0&1=3;41424344;4142\n"
+                    "B;" T0 ";0|1;5a5a5a5a;4142\n"
+                    "C;" T0 ";1=3;4142;4142\n"
+                    "D;" T0 ";2;41424344;6c6f;0&1/hel+o/\n",
+                    NULL);
+    assert_int_equal(mode_of(eng, 0, 1), VG_LMODE_LAZY);
+    assert_int_not_equal(mode_of(eng, 0, 0), VG_LMODE_LAZY);
+    /* "0|1": nothing is needed, so a lone "AB" must still be searched */
+    assert_int_not_equal(mode_of(eng, 1, 1), VG_LMODE_LAZY);
+    /* both weak: the needed one stays searched as the anchor */
+    assert_int_equal(mode_of(eng, 2, 0), VG_LMODE_LAZY);
+    assert_int_not_equal(mode_of(eng, 2, 1), VG_LMODE_LAZY);
+    /* needed through the PCRE's trigger */
+    assert_int_equal(mode_of(eng, 3, 1), VG_LMODE_LAZY);
+    vigil_engine_unref(&eng);
 }
 
 static void always_true_expressions(void **state)
@@ -626,6 +693,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(expr_split_rules),
         cmocka_unit_test(expr_operators_and_counts),
         cmocka_unit_test(expr_zero_and_sensitivity),
+        cmocka_unit_test(expr_required),
         cmocka_unit_test(expr_malformed),
         cmocka_unit_test(expr_long_chain),
         cmocka_unit_test(malformed_lines_name_file_and_line),
@@ -636,6 +704,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(failed_load_rolls_back),
         cmocka_unit_test(counts_single_segment),
         cmocka_unit_test(counts_partial),
+        cmocka_unit_test(lazy_subsignatures),
         cmocka_unit_test(always_true_expressions),
         cmocka_unit_test(modifiers),
         cmocka_unit_test(pcre_triggers_and_flags),

@@ -121,6 +121,15 @@ static void text_respects_cap(void **state)
                      VIGIL_E_LIMIT);
     assert_true(b.len <= 100);
     vigil_buf_free(&b);
+    /* Input longer than the cap whose output fits: no limit reached. */
+    memset(big, 0x80, sizeof big);
+    memcpy(big + 500, "Fits", 4);
+    vigil_buf_init(&b, 100);
+    assert_int_equal(vg_text_normalize(vigil_span_make(big, sizeof big), &b),
+                     VIGIL_OK);
+    assert_int_equal(b.len, 4);
+    assert_memory_equal(b.data, "fits", 4);
+    vigil_buf_free(&b);
 }
 
 static void utf16_fold(void **state)

@@ -18,7 +18,9 @@ static const char *const NDB =
     "Body.Pinned:0:0:50494e4e4544\n";
 static const char *const LDB =
     "Logic.Two;Engine:51-255,Target:0;0&1;616263646566;313233343536\n"
-    "Logic.Pcre;Engine:81-255,Target:0;0&1;7072652d;0/pre-[0-9]{3}x/\n";
+    "Logic.Pcre;Engine:81-255,Target:0;0&1;7072652d;0/pre-[0-9]{3}x/\n"
+    /* "e " is too common to search for: counted lazily (lsig_lazy.c) */
+    "Logic.Lazy;Engine:51-255,Target:0;0&1>1;6c617a792d6f6e65;6520\n";
 
 static void write_db(const char *dir, const char *md5_line)
 {
@@ -66,6 +68,7 @@ static const char *const SAMPLES[] = {
     "xx marker-body yy", "PINNED at start", "not PINNED at start",
     "abcdef and 123456", "abcdef only",      "a pre-123x here",
     "a pre-12x here",    "clean text",
+    "lazy-one here are three", "lazy-one only",
 };
 
 static void assert_same_answers(struct vigil_engine *a, struct vigil_engine *b)
@@ -111,6 +114,11 @@ static void mapped_engine_answers_as_sources(void **state)
     assert_non_null(strstr(names, "Logic.Pcre.UNOFFICIAL"));
     names_of(map, "abcdef and 123456", names, sizeof names);
     assert_non_null(strstr(names, "Logic.Two.UNOFFICIAL"));
+    /* (a text object: reported by the raw and the normalised pass) */
+    names_of(map, "lazy-one here are three", names, sizeof names);
+    assert_non_null(strstr(names, "Logic.Lazy.UNOFFICIAL"));
+    names_of(map, "lazy-one only", names, sizeof names);
+    assert_string_equal(names, "");
     names_of(map, eicar(), names, sizeof names);
     assert_string_equal(names, "Eicar.Hash.UNOFFICIAL");
     vigil_engine_unref(&src);
