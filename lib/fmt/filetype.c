@@ -1405,3 +1405,19 @@ size_t vg_ftype_plan(enum vg_ftype t, struct vg_pass out[VG_MAX_PASSES])
         out[n++] = (struct vg_pass){VG_VIEW_TEXT, 7, false};
     return n;
 }
+
+const char *vg_ftype_retype_rule(size_t i, enum vg_ftype *type)
+{
+    for (size_t r = 0; r < FT_NRULES; r++) {
+        const struct ftrule *f = &ft_rules[r];
+        /* HTML tags anywhere (not the one pinned at 0), and mail */
+        if (!(f->type == VG_FT_HTML && f->hi == FT_ANY) &&
+            f->type != VG_FT_MAIL)
+            continue;
+        if (i-- == 0) {
+            *type = (enum vg_ftype)f->type;
+            return f->pat;
+        }
+    }
+    return NULL;
+}

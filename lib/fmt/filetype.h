@@ -181,4 +181,11 @@ struct vg_pass {
  */
 size_t vg_ftype_plan(enum vg_ftype t, struct vg_pass out[VG_MAX_PASSES]);
 
+/**
+ * The type patterns that re-type an object on the fly (HTML tags allowed
+ * anywhere, mail headers), in .ndb body syntax: rule @p i, or NULL past
+ * the last. @param[out] type  VG_FT_HTML or VG_FT_MAIL
+ */
+const char *vg_ftype_retype_rule(size_t i, enum vg_ftype *type);
+
 #endif

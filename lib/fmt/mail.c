@@ -636,6 +636,22 @@ static int mbox_emit(struct mail_ctx *m, struct vigil_span in)
     }
 }
 
+/* ClamAV ignores "junk at the top" of a message: blank lines and lines
+ * that are no header, before the first header line (measured: text typed
+ * as mail by headers after a preface is parsed from those headers).
+ * @return where the headers start; 0 when no line looks like a header */
+static size_t junk_at_top(struct vigil_span in)
+{
+    size_t pos = 0, start;
+    struct vigil_span line;
+    while (start = pos, vg_next_line(in, &pos, &line)) {
+        if (line.len > 0 && line.p[0] != ' ' && line.p[0] != '\t' &&
+            find_colon(line) < line.len)
+            return start;
+    }
+    return 0;
+}
+
 int vg_mail_extract(struct vigil_span in, const struct vg_extract *x)
 {
     struct mail_ctx *m = NULL;
@@ -648,10 +664,14 @@ int vg_mail_extract(struct vigil_span in, const struct vg_extract *x)
     m->x = x;
     vg_out_init(&m->out, x->max_child);
     if (in.len >= 5 && !memcmp(in.p, "From ", 5) &&
-        mbox_split(in, offs, 2) == 2)
+        mbox_split(in, offs, 2) == 2) {
         ret = mbox_emit(m, in);
-    else
+    } else if (in.len >= 5 && !memcmp(in.p, "From ", 5)) {
         ret = do_entity(m, in);
+    } else {
+        size_t top = junk_at_top(in);
+        ret = do_entity(m, vigil_span_sub(in, top, in.len - top));
+    }
     if (ret == VIGIL_OK && m->corrupt)
         ret = VIGIL_E_CORRUPT;
     vg_out_free(&m->out);

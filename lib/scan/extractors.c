@@ -52,6 +52,7 @@ static const struct extractor table[] = {
     {VG_FT_XZ, vg_xz_extract},
     /* vigil's own parsers (docs/internals/PARSERS.md) */
     {VG_FT_MAIL, vg_mail_extract},
+    {VG_FT_MHTML, vg_mail_extract}, /* ClamAV parses MHTML as mail */
     {VG_FT_UUENCODED, vg_uu_extract},
     {VG_FT_OLE2, vg_ole2_extract},
     {VG_FT_PDF, vg_pdf_extract},

@@ -11,6 +11,7 @@
 #include "fmt/normalize.h"
 #include "scan/exehash.h"
 #include "scan/recurse.h"
+#include "scan/retype.h"
 #include "scan/scan_private.h"
 #include "util/alloc.h"
 
@@ -348,6 +349,41 @@ static const struct vg_exe_info *parse_exe(struct vigil_scan *scan,
     return &scan->exe;
 }
 
+/*
+ * An object re-typed on the fly (retype.c; SCAN-PIPELINE.md §3, measured
+ * with clamscan): its raw passes, then the new type's children; then for
+ * HTML the HTML passes instead of the text pass, for mail the rest of
+ * the original plan (the text pass).
+ */
+static int run_retyped(struct vigil_scan *scan, struct pass_ctx *pc,
+                       const struct vg_pass *passes, size_t n,
+                       enum vg_ftype to, size_t mail_at, struct views *vs,
+                       struct digests *dg)
+{
+    struct vg_pass html[VG_MAX_PASSES];
+    size_t i, nh;
+    int ret = VIGIL_OK;
+    for (i = 0; i < n && passes[i].view == VG_VIEW_RAW && ret == VIGIL_OK &&
+                !done(scan);
+         i++)
+        ret = run_pass(scan, pc, &passes[i], vs, dg);
+    if (ret != VIGIL_OK || done(scan))
+        return ret;
+    if (to == VG_FT_MAIL) {
+        ret = vg_recurse_children(
+            scan, to, vigil_span_sub(pc->raw, mail_at, pc->raw.len - mail_at));
+        for (; i < n && ret == VIGIL_OK && !done(scan); i++)
+            ret = run_pass(scan, pc, &passes[i], vs, dg);
+        return ret;
+    }
+    ret = vg_recurse_children(scan, to, pc->raw);
+    pc->type = to;
+    nh = vg_ftype_plan(to, html);
+    for (i = 0; i < nh && ret == VIGIL_OK && !done(scan); i++)
+        ret = run_pass(scan, pc, &html[i], vs, dg);
+    return ret;
+}
+
 int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
                 int type_hint)
 {
@@ -355,7 +391,8 @@ int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
     struct views vs = {false, false, VIGIL_OK, VIGIL_OK};
     struct digests dg;
     struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL, false};
-    size_t n, first = scan->n_names;
+    enum vg_ftype retype;
+    size_t n, first = scan->n_names, mail_at = 0;
     int ret = VIGIL_OK;
     memset(&dg, 0, sizeof dg);
     if (data.len < VG_FT_MIN_SCAN_SIZE) /* ClamAV does not scan these */
@@ -371,7 +408,15 @@ int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
         ret = vg_recurse_children(scan, pc.type, data);
     /* After the children: they reuse scan->exe. */
     pc.exe = ret == VIGIL_OK ? parse_exe(scan, pc.type, data) : NULL;
-    for (size_t i = 0; i < n && ret == VIGIL_OK && !done(scan); i++)
+    retype = ret == VIGIL_OK && n > 0 ? vg_retype_on_the_fly(&scan->retype_ms,
+                                                             pc.type, data,
+                                                             &mail_at)
+                                      : VG_FT_COUNT;
+    if (retype != VG_FT_COUNT)
+        ret = run_retyped(scan, &pc, passes, n, retype, mail_at, &vs, &dg);
+    for (size_t i = 0; i < n && retype == VG_FT_COUNT && ret == VIGIL_OK &&
+                       !done(scan);
+         i++)
         ret = run_pass(scan, &pc, &passes[i], &vs, &dg);
     if (ret == VIGIL_OK && pc.exe && !done(scan))
         vg_exehash_scan(scan->eng, data, pc.exe, on_exe_hash, scan,

@@ -58,6 +58,7 @@ void vigil_scan_free(struct vigil_scan **scanp)
     for (int t = 0; t < VG_HASH_NTYPES; t++)
         EVP_MD_CTX_free(scan->md[t]);
     vg_match_scratch_free(&scan->ms);
+    vg_match_scratch_free(&scan->retype_ms);
     vg_lsig_scan_free(&scan->ls);
     vigil_buf_free(&scan->view1);
     vigil_buf_free(&scan->view2);

@@ -50,6 +50,7 @@ struct vg_rec {
 struct vigil_scan {
     struct vigil_engine *eng;
     struct vg_match_scratch *ms;
+    struct vg_match_scratch *retype_ms; /* retype.c's, on first use */
     struct vg_lsig_scan *ls;
     bool allmatch;                /* the current scan's mode */
     EVP_MD_CTX *md[VG_HASH_NTYPES];

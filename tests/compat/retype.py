@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""On-the-fly re-typing (SCAN-PIPELINE.md section 3): HTML tags or mail
+headers past the first KiB of a text (or GIF) object make ClamAV scan it
+as HTML or mail too. A marker signature on each target shows which passes
+ran, in which order. Objects with <script> are left out: vigil has no
+script view yet (SCAN-PIPELINE.md section 8)."""
+from compat import Scenario
+
+PAD = b"plain words here and there, nothing special at all.\n" * 40
+MARK = b"Evil_Marker_Xyz"
+
+
+def marker_db():
+    lines = []
+    for t in (0, 3, 4, 5, 7):
+        lines.append("X.T%d:%d:*:%s" % (t, t, MARK.hex()))
+        lines.append("L.T%d:%d:*:%s" % (t, t, MARK.lower().hex()))
+    return "\n".join(lines) + "\n"
+
+
+def mail(preface_lines, body):
+    return (b"Some preface text line\n" * preface_lines +
+            b"\nFrom: a@b.c\nMIME-Version: 1.0\nContent-Type: text/plain\n\n" +
+            body + b"\n")
+
+
+def scenarios():
+    files = {
+        "html_href.txt": PAD + b"<a class=x>link</a> and HREF " + MARK +
+        b"\n" + PAD,
+        "html_table.txt": PAD + b"<table><tr><td>" + MARK + b"</td></tr>" +
+        PAD,
+        "not_html.txt": PAD + b"<b>" + MARK + b"</b>\n" + PAD,
+        "html_in_first_kib.txt": b"<table>" + MARK + PAD,
+        "mail_late.txt": mail(60, MARK + b" body"),
+        "mail_and_html.txt": mail(60, b"<table>" + MARK + b"</table>"),
+        "mail_early.txt": mail(2, MARK + b" body"),
+        "gif_html.gif": b"GIF89a" + b"\0" * 10 + PAD + b"<table>" + MARK +
+        PAD,
+        "short.txt": b"short text <table> " + MARK,
+    }
+    return [Scenario("retype", {"m.ndb": marker_db()}, files)]
