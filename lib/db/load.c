@@ -162,10 +162,15 @@ static int load_text(struct vigil_engine *eng, const char *path,
                      const struct db_kind *kind, struct vigil_str text,
                      bool official, unsigned *nsigs)
 {
-    struct vg_load_ctx ctx = {eng, path, 0, !official, 0};
+    struct vg_load_ctx ctx = {eng, path, 0, !official, 0, 0, 0};
     int ret = parse_lines(&ctx, kind, text);
     if (ret == VIGIL_OK && kind->parse == vg_parse_ign2_line)
         ret = vg_ignore_finish(&eng->ignore);
+    if (ret == VIGIL_OK && ctx.unmatchable)
+        VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                  "%s: %u signatures use IconGroup or fuzzy_img, which vigil "
+                  "cannot match: they never alert (first at line %zu)",
+                  path, ctx.unmatchable, ctx.first_unmatchable);
     *nsigs += ctx.nsigs;
     return ret;
 }

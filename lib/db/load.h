@@ -18,6 +18,8 @@ struct vg_load_ctx {
     size_t lineno;      /* 1-based line being parsed */
     bool unofficial;    /* names get ".UNOFFICIAL" */
     unsigned nsigs;     /* signatures added so far */
+    unsigned unmatchable;     /* loaded, but can never alert (IconGroup) */
+    size_t first_unmatchable; /* the line of the first of them */
 };
 
 /** Parses one non-comment line. @return VIGIL_OK or VIGIL_E_* */

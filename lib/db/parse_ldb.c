@@ -40,6 +40,7 @@ struct ldb {
     unsigned sub; /* subsignature being parsed */
     const char *why;
     char msg[200];
+    bool never; /* a fuzzy_img subsignature: the signature cannot alert */
 };
 
 static int bad(struct ldb *L, const char *why)
@@ -427,6 +428,7 @@ static int parse_fuzzy(struct ldb *L, struct vigil_str s)
     }
     if (n >= 3 && (vigil_str_to_u64(f[2], UINT32_MAX, &d) || d != 0))
         return bad(L, "fuzzy_img distance must be 0");
+    L->never = true;
     return added(L, vg_lsigs_add_never(&L->eng->lsigs), NULL);
 }
 
@@ -478,6 +480,26 @@ static int parse_expression(struct ldb *L, const struct vigil_str *t, size_t n,
     return LDB_OK;
 }
 
+/* IconGroup needs .idb icon matching and fuzzy_img image hashes, neither
+ * of which vigil has: such a signature loads but never alerts. Each is
+ * logged (info) with its line; the file's total is a warning at the end
+ * of the load (load.c), so that nobody mistakes them for coverage. */
+static void note_unmatchable(struct ldb *L, struct vigil_str name,
+                             const struct tdb_parse *tp)
+{
+    const char *what = (tp->t.has & VG_TDB_ICON) ? "IconGroup"
+                       : L->never                ? "fuzzy_img"
+                                                 : NULL;
+    L->never = false;
+    if (!what)
+        return;
+    if (L->ctx->unmatchable++ == 0)
+        L->ctx->first_unmatchable = L->ctx->lineno;
+    VIGIL_LOG(&L->eng->log, VIGIL_LOG_INFO,
+              "%s:%zu: %.*s uses %s, which vigil cannot match: it never alerts",
+              L->ctx->path, L->ctx->lineno, (int)name.len, name.p, what);
+}
+
 static int add_signature(struct ldb *L, const struct vigil_str *t, size_t n,
                          const struct tdb_parse *tp,
                          const struct vg_lx_prog *expr)
@@ -498,6 +520,7 @@ static int add_signature(struct ldb *L, const struct vigil_str *t, size_t n,
     if ((r = vg_lsigs_end(&eng->lsigs)))
         return r;
     L->ctx->nsigs++;
+    note_unmatchable(L, t[0], tp);
     return LDB_OK;
 }
 
@@ -534,7 +557,7 @@ static int parse_line(struct ldb *L, struct vigil_str line,
 
 int vg_parse_ldb_line(struct vg_load_ctx *ctx, struct vigil_str line)
 {
-    struct ldb L = {ctx, ctx->eng, 0, UINT32_MAX, NULL, {0}};
+    struct ldb L = {ctx, ctx->eng, 0, UINT32_MAX, NULL, {0}, false};
     struct vg_lx_prog expr = {0};
     int r = parse_line(&L, c_string(line), &expr);
     vg_lx_prog_free(&expr);
