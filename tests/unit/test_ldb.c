@@ -687,6 +687,39 @@ static void tdb_icon_and_handler(void **state)
     expect("H;" T0 ",HandlerType:CL_TYPE_ZIP;0;41424344\n", "H.UNOFFICIAL");
 }
 
+static void keep_warning(void *cookie, enum vigil_log_level level,
+                         const char *msg)
+{
+    if (level == VIGIL_LOG_WARN)
+        snprintf(cookie, 512, "%s", msg);
+}
+
+/* Signatures that load but can never alert are counted in one warning. */
+static void unmatchable_signatures_warned(void **state)
+{
+    char warned[512] = "";
+    struct vigil_settings set = {keep_warning, warned, VIGIL_LOG_WARN, false};
+    struct vigil_engine *eng = NULL;
+    (void)state;
+    assert_int_equal(vigil_engine_new(&eng, &set), VIGIL_OK);
+    assert_int_equal(
+        load_text(eng, "t.ldb",
+                  "A;" T0 ";0;41424344\n"
+                  "B;Engine:51-255,Target:1,IconGroup1:x;0;41424344\n"
+                  "C;" T0 ";0&1;41424344;fuzzy_img#af2ad01ed42993c7\n",
+                  NULL),
+        VIGIL_OK);
+    assert_non_null(strstr(warned, "t.ldb: 2 signatures use IconGroup"));
+    assert_non_null(strstr(warned, "first at line 2"));
+    vigil_engine_unref(&eng);
+    warned[0] = '\0';
+    assert_int_equal(vigil_engine_new(&eng, &set), VIGIL_OK);
+    assert_int_equal(load_text(eng, "t.ldb", "A;" T0 ";0;41424344\n", NULL),
+                     VIGIL_OK);
+    assert_string_equal(warned, "");
+    vigil_engine_unref(&eng);
+}
+
 int vigil_run_suite(void)
 {
     const struct CMUnitTest tests[] = {
@@ -717,6 +750,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(targets_and_order),
         cmocka_unit_test(tdb_container_and_intermediates),
         cmocka_unit_test(tdb_icon_and_handler),
+        cmocka_unit_test(unmatchable_signatures_warned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
