@@ -13,6 +13,17 @@ from daemon_util import (EICAR, EICAR_MD5, Daemon, chunk, exchange,
                          skip, split_replies)
 
 BIG = b"A" * 3000  # detected by hash, but over the limits pair's MaxFileSize
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "compat"))
+from ziptools import make_zip  # noqa: E402
+
+
+def nested_zip(depth):
+    """EICAR inside @p depth zips, one in the other."""
+    data, name = EICAR, "eicar.txt"
+    for i in range(depth):
+        data, name = make_zip([(name, data, False)]), "level%d.zip" % i
+    return data
 
 
 def build_fixture(root):
@@ -31,6 +42,11 @@ def build_fixture(root):
         "dir/a.txt": EICAR, "dir/b.txt": b"clean\n", "dir/sub/c.com": EICAR,
         "dir/sub/d.txt": b"x" * 100, "cdir/a": b"1\n", "cdir/b": b"2\n",
         "cdir/sub/c": b"3\n",
+        "alerts/secret.zip": make_zip([("eicar.txt", EICAR, False)],
+                                       password=b"pw"),
+        "alerts/deep.zip": nested_zip(5),
+        "alerts/many.zip": make_zip([("f%d.txt" % i, b"x%d" % i, False)
+                                     for i in range(8)]),
     }
     for rel, content in tree.items():
         p = os.path.join(data, rel)
@@ -213,7 +229,8 @@ def session_cases(D):
 
 LIMITS = {"StreamMaxLength": "4K", "MaxFileSize": "2K",
           "MaxScanSize": "8K", "CommandReadTimeout": "1",
-          "ReadTimeout": "2", "MaxDirectoryRecursion": "3"}
+          "ReadTimeout": "2", "MaxDirectoryRecursion": "3",
+          "MaxRecursion": "3", "MaxFiles": "4"}
 
 
 def limits_cases(D):
@@ -227,6 +244,10 @@ def limits_cases(D):
         case("FILDES over MaxFileSize", [b"zFILDES\0"], fds=[D + b"/big.bin"],
              carrier=b"\0"),
         case("MaxDirectoryRecursion", [b"nCONTSCAN " + D + b"/deep\n"]),
+        case("MaxRecursion", [b"nSCAN " + D + b"/alerts/deep.zip\n"]),
+        case("MaxFiles", [b"nSCAN " + D + b"/alerts/many.zip\n"]),
+        case("encrypted zip, no alert",
+             [b"nSCAN " + D + b"/alerts/secret.zip\n"]),
         case("no command", [], timeout=5),
         case("partial command", [b"zPI"], timeout=5),
         case("stalled stream", [b"zINSTREAM\0\0\0\0\x10abc"], timeout=6),
@@ -235,9 +256,32 @@ def limits_cases(D):
     ]
 
 
+ALERTS = {"StreamMaxLength": "4K", "MaxFileSize": "2K", "MaxScanSize": "8K",
+          "MaxRecursion": "3", "MaxFiles": "4", "AlertExceedsMax": "yes",
+          "AlertEncrypted": "yes"}
+
+
+def alerts_cases(D):
+    """Container limits from the configuration, reported as detections."""
+    A = D + b"/alerts"
+    return [
+        case("SCAN over MaxFileSize", [b"nSCAN " + D + b"/big.bin\n"]),
+        case("FILDES over MaxFileSize", [b"zFILDES\0"], fds=[D + b"/big.bin"],
+             carrier=b"\0"),
+        case("stream over MaxFileSize", [instream(BIG)]),
+        case("encrypted zip", [b"nSCAN " + A + b"/secret.zip\n"]),
+        case("MaxRecursion", [b"nSCAN " + A + b"/deep.zip\n"]),
+        case("MaxFiles", [b"nSCAN " + A + b"/many.zip\n"]),
+        case("stream, encrypted zip", [instream(make_zip(
+            [("eicar.txt", EICAR, False)], password=b"pw"))]),
+        case("within the limits", [b"nSCAN " + D + b"/eicar.txt\n"]),
+    ]
+
+
 GROUPS = {"framing": (framing_cases, {}), "scan": (scan_cases, {}),
           "instream": (instream_cases, {}), "fildes": (fildes_cases, {}),
           "session": (session_cases, {}), "limits": (limits_cases, LIMITS),
+          "alerts": (alerts_cases, ALERTS),
           "shutdown": (None, {})}
 
 

@@ -67,6 +67,11 @@ static const struct opt g_opts[] = {
     O("MaxRecursion", OPT_UINT, max_recursion, 1u << 16),
     O("MaxFiles", OPT_UINT, max_files, UINT32_MAX),
     O("MaxDirectoryRecursion", OPT_UINT, max_dir_recursion, 1u << 16),
+    O("MaxScanTime", OPT_UINT, max_scan_time, UINT32_MAX),
+    O("AlertExceedsMax", OPT_BOOL, alert_exceeds_max, 0),
+    O("AlertEncrypted", OPT_BOOL, alert_encrypted, 0),
+    O("AlertEncryptedArchive", OPT_BOOL, alert_encrypted_archive, 0),
+    O("AlertEncryptedDoc", OPT_BOOL, alert_encrypted_doc, 0),
     O("Foreground", OPT_BOOL, foreground, 0),
     O("PidFile", OPT_STR, pid_file, 0),
     O("TemporaryDirectory", OPT_STR, temp_dir, 0),
@@ -94,6 +99,7 @@ void vgd_config_defaults(struct vgd_config *c)
     c->max_recursion = 17;
     c->max_files = 10000;
     c->max_dir_recursion = 15;
+    c->max_scan_time = 120000;
     c->allow_allmatch = true;
 }
 

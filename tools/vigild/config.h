@@ -43,6 +43,11 @@ struct vgd_config {
     unsigned max_recursion;     /* MaxRecursion, 17 (containers) */
     unsigned max_files;         /* MaxFiles, 10000 (containers) */
     unsigned max_dir_recursion; /* MaxDirectoryRecursion, 15 */
+    unsigned max_scan_time;     /* MaxScanTime, 120000 ms; 0: no limit */
+    bool alert_exceeds_max;     /* AlertExceedsMax: limits are detections */
+    bool alert_encrypted;       /* AlertEncrypted */
+    bool alert_encrypted_archive; /* AlertEncryptedArchive */
+    bool alert_encrypted_doc;   /* AlertEncryptedDoc */
     bool foreground;            /* Foreground */
     char *pid_file;             /* PidFile */
     char *temp_dir;             /* TemporaryDirectory; NULL: $TMPDIR */

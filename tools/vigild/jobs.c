@@ -55,11 +55,41 @@ static enum outcome classify(int ret, const struct vigil_result *res,
     return *err ? OC_ERROR : OC_CLEAN;
 }
 
-static struct vigil_scan *scanner(struct vgd_worker *w, const char **err)
+/* The container limits of the configuration (clamd's Max* options). */
+static void config_limits(const struct vgd_config *c, struct vigil_limits *l)
+{
+    vigil_limits_default(l);
+    l->max_scan_size = c->max_scan_size;
+    l->max_file_size = c->max_file_size;
+    l->max_recursion = c->max_recursion;
+    l->max_files = c->max_files;
+    l->max_scan_time_ms = c->max_scan_time;
+}
+
+/* The scan flags the configuration adds: clamd's AlertExceedsMax and
+ * AlertEncrypted* (vigil has one switch for archives and documents). */
+static unsigned config_flags(const struct vgd_config *c)
+{
+    unsigned f = 0;
+    if (c->alert_exceeds_max)
+        f |= VIGIL_SCAN_ALERT_EXCEEDS;
+    if (c->alert_encrypted || c->alert_encrypted_archive ||
+        c->alert_encrypted_doc)
+        f |= VIGIL_SCAN_ALERT_ENCRYPTED;
+    return f;
+}
+
+static struct vigil_scan *scanner(struct vgd_worker *w,
+                                  const struct vgd_daemon *d, const char **err)
 {
     struct vigil_scan *scan = vgd_worker_scanner(w);
-    if (!scan)
+    struct vigil_limits lim;
+    if (!scan) {
         *err = "Can't allocate memory";
+        return NULL;
+    }
+    config_limits(&d->cfg, &lim);
+    (void)vigil_scan_set_limits(scan, &lim); /* values checked at start */
     return scan;
 }
 
@@ -69,10 +99,13 @@ static enum outcome scan_fd(struct vgd_worker *w, const struct vgd_daemon *d,
                             struct vigil_result *res, const char **err)
 {
     struct vigil_scan *scan;
-    if (size == 0 || over_limits(&d->cfg, size))
+    /* Over a limit: not scanned, unless the limit is to be reported
+     * (the library then names it). */
+    if (size == 0 || (!d->cfg.alert_exceeds_max && over_limits(&d->cfg, size)))
         return OC_CLEAN;
-    if (!(scan = scanner(w, err)))
+    if (!(scan = scanner(w, d, err)))
         return OC_ERROR;
+    flags |= config_flags(&d->cfg);
     return classify(vigil_scan_fd(scan, fd, flags, res), res, err);
 }
 
@@ -273,18 +306,40 @@ static void drop_stream_job(struct vgd_job *job)
     free(j);
 }
 
+/* A stream let go of for its size, reported as the limit it exceeded. */
+static enum outcome dropped_stream(const struct vgd_config *cfg,
+                                   const struct vgd_sink *s,
+                                   struct vigil_result *res)
+{
+    static const char *file_size = "Heuristics.Limits.Exceeded.MaxFileSize";
+    static const char *scan_size = "Heuristics.Limits.Exceeded.MaxScanSize";
+    memset(res, 0, sizeof *res);
+    res->verdict = VIGIL_FOUND;
+    res->sig_name = cfg->max_file_size && s->total > cfg->max_file_size
+                        ? file_size
+                        : scan_size;
+    res->names = &res->sig_name;
+    res->n_names = 1;
+    return OC_FOUND;
+}
+
 static enum outcome scan_sink(struct vgd_worker *w, struct stream_job *j,
                               struct vigil_result *res, const char **err)
 {
+    const struct vgd_config *cfg = &j->c->d->cfg;
     struct vgd_sink *s = &j->sink;
     struct vigil_scan *scan;
+    unsigned flags = config_flags(cfg);
+    if (vgd_sink_dropped(s) && cfg->alert_exceeds_max)
+        return dropped_stream(cfg, s, res);
     if (vgd_sink_dropped(s) || s->total == 0)
         return OC_CLEAN;
-    if (!(scan = scanner(w, err)))
+    if (!(scan = scanner(w, j->c->d, err)))
         return OC_ERROR;
     if (s->fd >= 0)
-        return classify(vigil_scan_fd(scan, s->fd, 0, res), res, err);
-    return classify(vigil_scan_mem(scan, s->mem, s->len, 0, res), res, err);
+        return classify(vigil_scan_fd(scan, s->fd, flags, res), res, err);
+    return classify(vigil_scan_mem(scan, s->mem, s->len, flags, res), res,
+                    err);
 }
 
 static void run_stream_job(struct vgd_job *job, struct vgd_worker *w)
