@@ -2,7 +2,6 @@
 // cmd_update.c: `vigil update`: options and update.conf, then the run:
 // stage a new version from the mirrors (or --from), verify and test it,
 // switch atomically, tell vigild. Also --status and --rollback.
-#include <curl/curl.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "curl_dl.h"
 #include "update.h"
 #include "util/strparse.h"
 
@@ -474,8 +474,11 @@ static int run_update(struct upd_conf *c)
     sg.lock_fd = -1;
     if (upd_state_load(&st, c->state_dir) != VIGIL_OK)
         goto out;
-    if ((ret = open_sources(c, &r, src, &feed, &has_feed)) != VIGIL_OK)
+    if ((ret = open_sources(c, &r, src, &feed, &has_feed)) != VIGIL_OK) {
+        if (ret == VIGIL_E_UNSUPPORTED)
+            upd_err("%s", curl_api_error());
         goto out;
+    }
     if ((ret = upd_stage_begin(&sg, c)) != VIGIL_OK) {
         if (ret == VIGIL_E_NOMEM || ret == VIGIL_E_IO)
             upd_err("cannot prepare %s/staging", c->db_dir);
@@ -508,9 +511,13 @@ int cmd_update(int argc, char **argv)
         if (rc == UPD_EXIT_OK)
             upd_notify(&c);
     } else {
-        curl_global_init(CURL_GLOBAL_DEFAULT);
+        /* A mirror run needs libcurl; --from does not. */
+        const struct curl_api *cu = c.from ? NULL : curl_api();
+        if (cu)
+            cu->global_init(CURL_GLOBAL_DEFAULT);
         rc = run_update(&c);
-        curl_global_cleanup();
+        if (cu)
+            cu->global_cleanup();
     }
     conf_free(&c);
     return rc;

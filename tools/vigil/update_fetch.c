@@ -2,7 +2,6 @@
 // update_fetch.c: where update files come from: a ClamAV-style mirror over
 // HTTP(S) (libcurl) or, for --from, a local directory. Both answer the
 // same way (enum upd_got), so everything after the fetch is one code path.
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include <vigil/vigil.h>
 
+#include "curl_dl.h"
 #include "db/tar.h"
 #include "update.h"
 #include "util/strparse.h"
@@ -88,7 +88,13 @@ int upd_source_open(struct upd_source *s, const char *base, bool local,
     vigil_buf_init(&s->bundle, UPD_MAX_FILE);
     if (local && n > 4 && !strcmp(base + n - 4, ".tar"))
         return open_bundle(s);
-    if (!local && !(s->curl = curl_easy_init()))
+    if (local)
+        return VIGIL_OK;
+    if (!curl_api()) {
+        snprintf(s->msg, sizeof s->msg, "%s", curl_api_error());
+        return VIGIL_E_UNSUPPORTED;
+    }
+    if (!(s->curl = curl_api()->easy_init()))
         return VIGIL_E_NOMEM;
     return VIGIL_OK;
 }
@@ -101,7 +107,7 @@ const char *upd_source_member(const struct upd_source *s, size_t i)
 void upd_source_close(struct upd_source *s)
 {
     if (s->curl)
-        curl_easy_cleanup(s->curl);
+        curl_api()->easy_cleanup(s->curl);
     s->curl = NULL;
     if (s->tar)
         vg_tar_free(s->tar);
@@ -154,29 +160,30 @@ static enum upd_got fetch_local(struct upd_source *s, const char *name,
 static void set_options(struct upd_source *s, const char *url, bool header_only,
                         uint64_t ims, struct sink *k)
 {
+    const struct curl_api *cu = curl_api(); /* loaded: s->curl exists */
     CURL *c = s->curl;
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, s->timeout);
+    cu->easy_reset(c);
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, s->timeout);
     /* A stalled transfer (under 1 byte/s for `timeout` seconds) fails. */
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, s->timeout);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION_STRING);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, k);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, s);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, s->timeout);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION_STRING);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, k);
+    cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    cu->easy_setopt(c, CURLOPT_HEADERDATA, s);
     if (header_only)
-        curl_easy_setopt(c, CURLOPT_RANGE, "0-511");
+        cu->easy_setopt(c, CURLOPT_RANGE, "0-511");
     if (ims) {
-        curl_easy_setopt(c, CURLOPT_TIMECONDITION,
+        cu->easy_setopt(c, CURLOPT_TIMECONDITION,
                          (long)CURL_TIMECOND_IFMODSINCE);
-        curl_easy_setopt(c, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)ims);
+        cu->easy_setopt(c, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)ims);
     }
 }
 
@@ -184,12 +191,12 @@ static enum upd_got classify(struct upd_source *s, const char *url, CURLcode rc,
                              const struct sink *k, bool header_only)
 {
     long code = 0;
-    curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+    curl_api()->easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
     s->http_code = code;
     if (rc == CURLE_WRITE_ERROR && k->full && header_only)
         rc = CURLE_OK; /* we stopped it: the header is all we wanted */
     if (rc != CURLE_OK) {
-        snprintf(s->msg, sizeof s->msg, "%s: %s", url, curl_easy_strerror(rc));
+        snprintf(s->msg, sizeof s->msg, "%s: %s", url, curl_api()->easy_strerror(rc));
         return UPD_FAILED;
     }
     if (code == 304)
@@ -228,7 +235,7 @@ enum upd_got upd_fetch(struct upd_source *s, const char *name, bool header_only,
              name);
     set_options(s, url, header_only, ims, &k);
     s->requests++;
-    got = classify(s, url, curl_easy_perform(s->curl), &k, header_only);
+    got = classify(s, url, curl_api()->easy_perform(s->curl), &k, header_only);
     free(url);
     return got;
 }
