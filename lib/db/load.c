@@ -175,21 +175,28 @@ static int load_text(struct vigil_engine *eng, const char *path,
     return ret;
 }
 
+/* The version in a CVD/CLD header line (its first 512 bytes); 0 if
+ * there is none. */
+static uint32_t header_version(const uint8_t *p, size_t len)
+{
+    struct vg_cvd_header h;
+    struct vg_why why;
+    size_t n = len < 512 ? len : 512;
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\0'))
+        n--;
+    if (vg_cvd_parse_line(vigil_str_make((const char *)p, n), &h, &why) !=
+        VIGIL_OK)
+        return 0;
+    return h.version;
+}
+
 /* The version in a CVD/CLD header, for `vigil db info`; 0 otherwise. */
 static uint32_t container_version(const struct db_kind *kind,
                                   const struct vigil_buf *text)
 {
-    struct vg_cvd_header h;
-    struct vg_why why;
-    size_t n = text->len < 512 ? text->len : 512;
     if (!(kind->flags & KIND_CONTAINER))
         return 0;
-    while (n > 0 && (text->data[n - 1] == ' ' || text->data[n - 1] == '\0'))
-        n--;
-    if (vg_cvd_parse_line(vigil_str_make((const char *)text->data, n), &h,
-                          &why) != VIGIL_OK)
-        return 0;
-    return h.version;
+    return header_version(text->data, text->len);
 }
 
 static int load_file(struct vigil_engine *eng, const char *path,
@@ -311,6 +318,71 @@ static int load_dir_phase(struct vigil_engine *eng, const char *dir,
     return ret;
 }
 
+/* The version in the header of the file at @p path; 0 if unreadable. */
+static uint32_t file_version(const char *path)
+{
+    uint8_t head[512];
+    ssize_t got;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    got = read(fd, head, sizeof head);
+    close(fd);
+    return got > 0 ? header_version(head, (size_t)got) : 0;
+}
+
+static void drop_name(char **names, size_t *n, size_t i)
+{
+    vigil_free(names[i]);
+    memmove(names + i, names + i + 1, (*n - i - 1) * sizeof *names);
+    (*n)--;
+}
+
+/* X.cvd and X.cld in one directory: ClamAV loads only the newer one and
+ * warns, in these words. */
+static void drop_older_twins(struct vigil_engine *eng, const char *dir,
+                             char **names, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++) {
+        size_t len = strlen(names[i]), j;
+        char *cvd, *cld;
+        uint32_t v_cvd, v_cld;
+        if (len < 5 || strcmp(names[i] + len - 4, ".cvd") != 0)
+            continue;
+        for (j = 0; j < *n; j++)
+            if (strlen(names[j]) == len &&
+                !strncmp(names[j], names[i], len - 4) &&
+                !strcmp(names[j] + len - 4, ".cld"))
+                break;
+        if (j == *n)
+            continue;
+        cvd = join_path(dir, names[i]);
+        cld = join_path(dir, names[j]);
+        v_cvd = cvd ? file_version(cvd) : 0;
+        v_cld = cld ? file_version(cld) : 0;
+        if (cvd && cld && v_cvd == v_cld)
+            VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                      "Detected duplicate databases %s and %s, please "
+                      "manually remove one of them", cvd, cld);
+        else if (cvd && cld)
+            VIGIL_LOG(&eng->log, VIGIL_LOG_WARN,
+                      "Detected duplicate databases %s and %s. The %s "
+                      "database is older and will not be loaded, you should "
+                      "manually remove it from the database directory.",
+                      v_cvd < v_cld ? cvd : cld, v_cvd < v_cld ? cld : cvd,
+                      v_cvd < v_cld ? cvd : cld);
+        vigil_free(cvd);
+        vigil_free(cld);
+        /* The same version: clamscan then counts the signatures once
+         * (measured: "Known viruses" as for one file); keep the .cld. */
+        drop_name(names, n, v_cvd <= v_cld ? i : j);
+        /* The entry at i, or one before it, is gone: what follows moved
+         * down by one (at i = 0 this wraps, and the i++ brings it back). */
+        if (v_cvd <= v_cld || j < i)
+            i--;
+    }
+}
+
 static int load_dir(struct vigil_engine *eng, const char *dir, unsigned *nsigs)
 {
     char **names = NULL;
@@ -318,6 +390,7 @@ static int load_dir(struct vigil_engine *eng, const char *dir, unsigned *nsigs)
     int ret = list_dir(eng, dir, &names, &n);
     if (ret != VIGIL_OK)
         return ret;
+    drop_older_twins(eng, dir, names, &n);
     ret = load_dir_phase(eng, dir, names, n, true, nsigs, &loaded);
     if (ret == VIGIL_OK)
         ret = load_dir_phase(eng, dir, names, n, false, nsigs, &loaded);

@@ -807,6 +807,56 @@ static void need_freshclam(struct vigil_buf *b, const char *name)
     assert_true(b->len > 0);
 }
 
+static void keep_warning(void *cookie, enum vigil_log_level level,
+                         const char *msg)
+{
+    if (level == VIGIL_LOG_WARN && strstr(msg, "duplicate"))
+        snprintf(cookie, 1024, "%s", msg);
+}
+
+/* The sources an engine loaded, as `vigil db info` lists them. */
+static bool loaded_source(const struct vigil_engine *eng, const char *line)
+{
+    return memmem(eng->sources.data, eng->sources.len, line, strlen(line));
+}
+
+/* X.cvd and X.cld in one folder: only the newer loads, with ClamAV's
+ * warning; the same version loads once (the .cld). */
+static void cvd_and_cld_twins(void **state)
+{
+    static const char *const pairs[][2] = {{"test-1.cvd", "test-3.cvd"},
+                                           {"test-3.cvd", "test-1.cvd"},
+                                           {"test-3.cvd", "test-3.cvd"}};
+    static const char *const kept[] = {"test.cld\t3\t", "test.cvd\t3\t",
+                                       "test.cld\t3\t"};
+    static const char *const dropped[] = {"test.cvd\t", "test.cld\t",
+                                          "test.cvd\t"};
+    (void)state;
+    for (size_t i = 0; i < 3; i++) {
+        char warned[1024] = "";
+        struct vigil_settings set = {keep_warning, warned, VIGIL_LOG_WARN,
+                                     false};
+        struct vigil_engine *eng = NULL;
+        const char *dir = tmpdir_new();
+        struct vigil_buf cvd, cld;
+        need_freshclam(&cvd, pairs[i][0]);
+        need_freshclam(&cld, pairs[i][1]);
+        tmpdir_write(dir, "test.cvd", cvd.data, cvd.len);
+        tmpdir_write(dir, "test.cld", cld.data, cld.len);
+        assert_int_equal(vigil_engine_new(&eng, &set), VIGIL_OK);
+        assert_int_equal(vigil_engine_load_db(eng, dir, NULL), VIGIL_OK);
+        assert_true(loaded_source(eng, kept[i]));
+        assert_false(loaded_source(eng, dropped[i]));
+        assert_non_null(strstr(warned, "Detected duplicate databases"));
+        assert_non_null(strstr(warned, i < 2 ? "is older and will not be loaded"
+                                             : "please manually remove one"));
+        vigil_engine_unref(&eng);
+        vigil_buf_free(&cvd);
+        vigil_buf_free(&cld);
+        tmpdir_remove(dir);
+    }
+}
+
 static void real_files_verify(void **state)
 {
     static const char *const cvds[] = {"test-1.cvd", "test-2.cvd",
@@ -1057,6 +1107,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(real_files_verify),
         cmocka_unit_test(real_cvd_loads_official),
         cmocka_unit_test(real_patch_matches_clamav),
+        cmocka_unit_test(cvd_and_cld_twins),
         cmocka_unit_test(real_cvd_every_byte_flip_fails),
         cmocka_unit_test(real_cdiff_every_byte_flip_fails),
     };
