@@ -214,14 +214,15 @@ static int run_kind(struct sig_state *st, uint8_t kind, int which)
  * it cannot. */
 static int settle_all_content(struct sig_state *st, bool *possible)
 {
+    uint64_t need = vg_lsig_needed(st->db, st->sig);
     int ret;
-    *possible = vg_lsig_may_hold(st->db, st->sig, st->cnt);
+    *possible = vg_lsig_counts_cover(st->sig, need, st->cnt);
     if (!*possible)
         return VIGIL_OK;
     ret = run_kind(st, VG_LSUB_CONTENT, EAGER_PASS);
     if (ret != VIGIL_OK || !(st->sig->flags & VG_LSIGF_LAZY))
         return ret;
-    *possible = vg_lsig_may_hold(st->db, st->sig, st->cnt);
+    *possible = vg_lsig_counts_cover(st->sig, need, st->cnt);
     if (!*possible)
         return VIGIL_OK;
     return run_kind(st, VG_LSUB_CONTENT, LAZY_PASS);

@@ -76,9 +76,7 @@ static uint64_t needed_subs(const struct vg_lsigs *db,
     return sig->nsubs < 64 ? need & (((uint64_t)1 << sig->nsubs) - 1) : need;
 }
 
-/* Needed content subsignatures that are searched for (not lazy). */
-static uint64_t needed_searched(const struct vg_lsigs *db,
-                                const struct vg_lsig *sig)
+uint64_t vg_lsig_needed(const struct vg_lsigs *db, const struct vg_lsig *sig)
 {
     const struct vg_lsig_sub *subs = &db->subs[sig->first_sub];
     uint64_t need = needed_subs(db, sig), out = 0;
@@ -141,10 +139,9 @@ uint32_t vg_lsigs_choose_lazy(struct vg_lsigs *db)
     return nlazy;
 }
 
-bool vg_lsig_may_hold(const struct vg_lsigs *db, const struct vg_lsig *sig,
-                           const uint32_t *cnt)
+bool vg_lsig_counts_cover(const struct vg_lsig *sig, uint64_t need,
+                          const uint32_t *cnt)
 {
-    uint64_t need = needed_searched(db, sig);
     for (unsigned i = 0; i < sig->nsubs; i++)
         if ((need >> i & 1u) && cnt[i] == 0)
             return false;

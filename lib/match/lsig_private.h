@@ -155,9 +155,12 @@ int vg_lsig_recount(const struct vg_lsigs *db, uint32_t sub,
  *  change a verdict (lsig_lazy.c). Before the matcher compiles.
  *  @return how many subsignatures were made lazy */
 uint32_t vg_lsigs_choose_lazy(struct vg_lsigs *db);
-/** Has every content subsignature that @p sig needs, and that is
- *  searched for (not lazy), a count in @p cnt? If not, it cannot hold. */
-bool vg_lsig_may_hold(const struct vg_lsigs *db, const struct vg_lsig *sig,
-                           const uint32_t *cnt);
+/** The content subsignatures @p sig needs to hold (count > 0) that are
+ *  searched for, not lazy (a bit per subsignature). */
+uint64_t vg_lsig_needed(const struct vg_lsigs *db, const struct vg_lsig *sig);
+/** Has every subsignature in @p need a count in @p cnt? If not, the
+ *  signature cannot hold. */
+bool vg_lsig_counts_cover(const struct vg_lsig *sig, uint64_t need,
+                          const uint32_t *cnt);
 
 #endif
