@@ -339,15 +339,9 @@ static void alloc_failures(void **state)
 static void clamav_sample(void **state)
 {
     struct vigil_buf b;
-    struct fake_core fc;
-    const struct fake_kid *k;
     (void)state;
     need_scanfile("clam.arj", &b);
-    fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_arj_extract, b.data, b.len), VIGIL_OK);
-    assert_non_null(k = fake_find_clam(&fc));
-    assert_string_equal(k->name, "clam.exe");
-    fake_free(&fc);
+    expect_clam_named(vg_arj_extract, b.data, b.len, "clam.exe");
     vigil_buf_free(&b);
 }
 

@@ -157,6 +157,43 @@ static inline const struct fake_kid *fake_find_clam(const struct fake_core *fc)
     return NULL;
 }
 
+/* A byte image a test builds piece by piece: a file of some format. */
+struct test_img {
+    uint8_t b[80000];
+    size_t n;
+};
+
+static inline void img_put(struct test_img *m, const void *p, size_t n)
+{
+    assert_true(n <= sizeof m->b - m->n);
+    memcpy(m->b + m->n, p, n);
+    m->n += n;
+}
+
+/* @p v little-endian in @p bytes bytes (wider than 8: zeros after). */
+static inline void img_le(struct test_img *m, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++) {
+        uint8_t b = (uint8_t)(i < 8 ? v >> (8 * i) : 0);
+        img_put(m, &b, 1);
+    }
+}
+
+/* @p fn over @p len bytes at @p p must succeed and hand out clam.exe,
+ * named @p name: the check every parser runs on ClamAV's own sample. */
+static inline void expect_clam_named(fake_parser_fn fn, const void *p,
+                                     size_t len, const char *name)
+{
+    struct fake_core fc;
+    const struct fake_kid *k;
+
+    fake_init(&fc);
+    assert_int_equal(fake_run(&fc, fn, p, len), VIGIL_OK);
+    assert_non_null(k = fake_find_clam(&fc));
+    assert_string_equal(k->name, name);
+    fake_free(&fc);
+}
+
 /* Read clamav_hdb_scanfiles/@p name.xor decoded into b, or skip. */
 static inline void need_scanfile(const char *name, struct vigil_buf *b)
 {

@@ -458,21 +458,13 @@ static void iscab_damaged(void **state)
 static void clamav_sample(const char *name, const char *child)
 {
     struct vigil_buf b;
-    struct fake_core fc;
-    const struct fake_kid *k;
     size_t off;
     enum vg_ftype et;
 
     need_scanfile(name, &b);
     assert_true(vg_ishield_find(vigil_span_make(b.data, b.len), true, &off,
                                 &et));
-    fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_ishield_extract, b.data + off,
-                              b.len - off),
-                     VIGIL_OK);
-    assert_non_null(k = fake_find_clam(&fc));
-    assert_string_equal(k->name, child);
-    fake_free(&fc);
+    expect_clam_named(vg_ishield_extract, b.data + off, b.len - off, child);
     vigil_buf_free(&b);
 }
 

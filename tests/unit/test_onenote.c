@@ -19,57 +19,38 @@ static const uint8_t alt_guid[16] = {0x2f, 0xe9, 0x8d, 0x63, 0xd4, 0xa6,
                                      0xc1, 0x4b, 0x9a, 0x36, 0xb3, 0xfc,
                                      0x25, 0x11, 0xa5, 0xb7};
 
-struct img {
-    uint8_t b[80000];
-    size_t n;
-};
-
-static void put(struct img *m, const void *p, size_t n)
-{
-    assert_true(n <= sizeof m->b - m->n);
-    memcpy(m->b + m->n, p, n);
-    m->n += n;
-}
-
-static void put_le(struct img *m, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++) {
-        uint8_t b = (uint8_t)(i < 8 ? v >> (8 * i) : 0); /* wider: 0s */
-        put(m, &b, 1);
-    }
-}
-
 /* A revision-store header: the .one file type GUID, then filler up to
  * where file nodes would start. */
-static void one_header(struct img *m)
+static void one_header(struct test_img *m)
 {
     m->n = 0;
-    put(m, one_magic, 16);
+    img_put(m, one_magic, 16);
     for (int i = 0; i < 64; i++)
-        put_le(m, (uint64_t)i * 7, 1);
+        img_le(m, (uint64_t)i * 7, 1);
 }
 
 /* A FileDataStoreObject holding data, padded to 8, with its footer. */
-static void fdso(struct img *m, const void *data, size_t n, uint64_t declared)
+static void fdso(struct test_img *m, const void *data, size_t n,
+                 uint64_t declared)
 {
-    put(m, hdr_guid, 16);
-    put_le(m, declared, 8);
-    put_le(m, 0, 4 + 8);
-    put(m, data, n);
+    img_put(m, hdr_guid, 16);
+    img_le(m, declared, 8);
+    img_le(m, 0, 4 + 8);
+    img_put(m, data, n);
     while (n++ % 8)
-        put_le(m, 0, 1);
-    put(m, ftr_guid, 16);
+        img_le(m, 0, 1);
+    img_put(m, ftr_guid, 16);
 }
 
 static void two_files(void **state)
 {
-    struct img m;
+    struct test_img m;
     struct fake_core fc;
     (void)state;
 
     one_header(&m);
     fdso(&m, "MZ first embedded file", 22, 22);
-    put(&m, "file node list filler", 21);
+    img_put(&m, "file node list filler", 21);
     fdso(&m, "second", 6, 6);
     fake_init(&fc);
     assert_int_equal(fake_run(&fc, vg_onenote_extract, m.b, m.n), VIGIL_OK);
@@ -83,7 +64,7 @@ static void two_files(void **state)
  * (the core recurses), it is not a sibling. */
 static void nested_header_is_the_childs(void **state)
 {
-    struct img inner, m;
+    struct test_img inner, m;
     struct fake_core fc;
     (void)state;
 
@@ -100,7 +81,7 @@ static void nested_header_is_the_childs(void **state)
 
 static void malformed(void **state)
 {
-    struct img m;
+    struct test_img m;
     struct fake_core fc;
     (void)state;
 
@@ -135,7 +116,7 @@ static void malformed(void **state)
 
 static void limits_and_stop(void **state)
 {
-    struct img m;
+    struct test_img m;
     struct fake_core fc;
     (void)state;
 
@@ -153,58 +134,59 @@ static void limits_and_stop(void **state)
     fake_init(&fc);
     fc.stop_after = 1;
     fc.stop_ret = VIGIL_E_LIMIT;
-    assert_int_equal(fake_run(&fc, vg_onenote_extract, m.b, m.n), VIGIL_E_LIMIT);
+    assert_int_equal(fake_run(&fc, vg_onenote_extract, m.b, m.n),
+                     VIGIL_E_LIMIT);
     assert_int_equal(fc.n, 1);
     fake_free(&fc);
 }
 
 /* An alternative-packaging header: file type, two GUIDs, the FSSHTTPB
  * file format GUID, then filler standing for the storage index. */
-static void alt_header(struct img *m)
+static void alt_header(struct test_img *m)
 {
     m->n = 0;
-    put(m, one_magic, 16);
-    put_le(m, 0x1111, 16);
-    put_le(m, 0x2222, 16);
-    put(m, alt_guid, 16);
-    put(m, "\x00\x00\x00\x00\xd6\x03\x42\x00", 8);
+    img_put(m, one_magic, 16);
+    img_le(m, 0x1111, 16);
+    img_le(m, 0x2222, 16);
+    img_put(m, alt_guid, 16);
+    img_put(m, "\x00\x00\x00\x00\xd6\x03\x42\x00", 8);
 }
 
 /* 32-bit stream object header, type 0x02, holding a binary item. */
-static void blob(struct img *m, const uint8_t *data, size_t n)
+static void blob(struct test_img *m, const uint8_t *data, size_t n)
 {
     uint64_t item = n < 0x4000 ? 2 + n : 3 + n; /* compact length + bytes */
     uint32_t h = 2u | (2u << 3);
 
     h |= (uint32_t)(item > 32766 ? 32767 : item) << 17;
-    put_le(m, h, 4);
+    img_le(m, h, 4);
     if (item > 32766) /* Large Length: a 4-byte compact (28 bits) */
-        put_le(m, (item << 4) | 8u, 4);
+        img_le(m, (item << 4) | 8u, 4);
     if (n < 0x4000)
-        put_le(m, ((uint64_t)n << 2) | 2u, 2);
+        img_le(m, ((uint64_t)n << 2) | 2u, 2);
     else
-        put_le(m, ((uint64_t)n << 3) | 4u, 3);
-    put(m, data, n);
+        img_le(m, ((uint64_t)n << 3) | 4u, 3);
+    img_put(m, data, n);
 }
 
 static void webapp_blobs(void **state)
 {
     static uint8_t big[40000];
-    struct img m;
+    struct test_img m;
     struct fake_core fc;
     (void)state;
 
     for (size_t i = 0; i < sizeof big; i++)
         big[i] = (uint8_t)(i * 31 + 7);
     alt_header(&m);
-    put(&m, "\x15", 1); /* an 8-bit stream object end */
+    img_put(&m, "\x15", 1); /* an 8-bit stream object end */
     blob(&m, (const uint8_t *)"MZ small blob", 13);
-    put(&m, "\x79\x05\x0c", 3);
+    img_put(&m, "\x79\x05\x0c", 3);
     blob(&m, big, sizeof big);
     /* A header whose length disagrees with its item: not a blob. */
-    put_le(&m, 2u | (2u << 3) | (9u << 17), 4);
-    put_le(&m, (5u << 2) | 2u, 2);
-    put(&m, "abcde", 5);
+    img_le(&m, 2u | (2u << 3) | (9u << 17), 4);
+    img_le(&m, (5u << 2) | 2u, 2);
+    img_put(&m, "abcde", 5);
     fake_init(&fc);
     assert_int_equal(fake_run(&fc, vg_onenote_extract, m.b, m.n), VIGIL_OK);
     assert_int_equal(fc.n, 2);
@@ -222,9 +204,8 @@ static void webapp_blobs(void **state)
 
 static void clamav_samples(void **state)
 {
-    static const char *const names[] = {"clam.exe.2007.one",
-                                        "clam.exe.2010.one",
-                                        "clam.exe.webapp-export.one"};
+    static const char *const names[] = {
+        "clam.exe.2007.one", "clam.exe.2010.one", "clam.exe.webapp-export.one"};
     (void)state;
 
     for (size_t i = 0; i < 3; i++) {

@@ -322,14 +322,9 @@ static void clamav_sample(void **state)
 {
     struct vigil_buf b;
     struct fake_core fc;
-    const struct fake_kid *k;
     (void)state;
     need_scanfile("clam-v2.rar", &b);
-    fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_rar2_extract, b.data, b.len), VIGIL_OK);
-    assert_non_null(k = fake_find_clam(&fc));
-    assert_string_equal(k->name, "clam.exe");
-    fake_free(&fc);
+    expect_clam_named(vg_rar2_extract, b.data, b.len, "clam.exe");
     fake_init(&fc);
     (void)fake_run(&fc, vg_archive_extract, b.data, b.len);
     assert_int_equal(fc.n, 1);

@@ -9,52 +9,32 @@
 #define UID2_ER5 0x1000006Du
 #define HDR_LEN 100u
 
-struct sis_img {
-    uint8_t b[4096];
-    size_t n;
-};
-
-static void put(struct sis_img *m, const void *p, size_t n)
-{
-    assert_true(n <= sizeof m->b - m->n);
-    memcpy(m->b + m->n, p, n);
-    m->n += n;
-}
-
-static void le(struct sis_img *m, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++) {
-        uint8_t b = (uint8_t)(i < 8 ? v >> (8 * i) : 0); /* wider: 0s */
-        put(m, &b, 1);
-    }
-}
-
-static void set32(struct sis_img *m, size_t at, uint32_t v)
+static void set32(struct test_img *m, size_t at, uint32_t v)
 {
     for (unsigned i = 0; i < 4; i++)
         m->b[at + i] = (uint8_t)(v >> (8 * i));
 }
 
-static void set16(struct sis_img *m, size_t at, uint16_t v)
+static void set16(struct test_img *m, size_t at, uint16_t v)
 {
     m->b[at] = (uint8_t)v;
     m->b[at + 1] = (uint8_t)(v >> 8);
 }
 
 /* A header with nlangs languages and nfiles records at HDR_LEN. */
-static void header(struct sis_img *m, uint32_t uid2, uint16_t nlangs,
+static void header(struct test_img *m, uint32_t uid2, uint16_t nlangs,
                    uint16_t nfiles, uint16_t options)
 {
     m->n = 0;
-    le(m, 0x10001234u, 4);
-    le(m, uid2, 4);
-    le(m, 0x10000419u, 4);
-    le(m, 0, 4);
-    put(m, "\0\0", 2); /* checksum */
-    le(m, nlangs, 2);
-    le(m, nfiles, 2);
+    img_le(m, 0x10001234u, 4);
+    img_le(m, uid2, 4);
+    img_le(m, 0x10000419u, 4);
+    img_le(m, 0, 4);
+    img_put(m, "\0\0", 2); /* checksum */
+    img_le(m, nlangs, 2);
+    img_le(m, nfiles, 2);
     while (m->n < HDR_LEN)
-        le(m, 0, 1);
+        img_le(m, 0, 1);
     set16(m, 36, options);
     set32(m, 52, HDR_LEN);
 }
@@ -92,24 +72,24 @@ struct block {
 /* A file record (type 0 for one block, 1 for several) whose pointers are
  * patched in later by the caller: @return the offset of the first
  * length field. */
-static size_t file_rec(struct sis_img *m, bool er6, unsigned nblocks,
+static size_t file_rec(struct test_img *m, bool er6, unsigned nblocks,
                        uint32_t ftype, uint32_t name_len, uint32_t name_ptr)
 {
     size_t at;
 
-    le(m, nblocks == 1 ? 0 : 1, 4);
-    le(m, ftype, 4);
-    le(m, 0, 4);  /* details */
-    le(m, 0, 8);  /* source name */
-    le(m, name_len, 4);
-    le(m, name_ptr, 4);
+    img_le(m, nblocks == 1 ? 0 : 1, 4);
+    img_le(m, ftype, 4);
+    img_le(m, 0, 4); /* details */
+    img_le(m, 0, 8); /* source name */
+    img_le(m, name_len, 4);
+    img_le(m, name_ptr, 4);
     at = m->n;
-    le(m, 0, 8 * nblocks + (er6 ? 4 * nblocks + 8 : 0));
+    img_le(m, 0, 8 * nblocks + (er6 ? 4 * nblocks + 8 : 0));
     return at;
 }
 
-static void patch(struct sis_img *m, size_t at, unsigned nblocks,
-                  unsigned i, struct block bl)
+static void patch(struct test_img *m, size_t at, unsigned nblocks, unsigned i,
+                  struct block bl)
 {
     set32(m, at + 4 * i, bl.len);
     set32(m, at + 4 * nblocks + 4 * i, bl.ptr);
@@ -117,7 +97,7 @@ static void patch(struct sis_img *m, size_t at, unsigned nblocks,
         set32(m, at + 8 * nblocks + 4 * i, bl.orig);
 }
 
-static struct block add_data(struct sis_img *m, const void *p, size_t n,
+static struct block add_data(struct test_img *m, const void *p, size_t n,
                              bool compress)
 {
     struct block bl = {0, (uint32_t)m->n, (uint32_t)n};
@@ -125,10 +105,10 @@ static struct block add_data(struct sis_img *m, const void *p, size_t n,
 
     if (compress) {
         size_t zn = zstore(z, p, n);
-        put(m, z, zn);
+        img_put(m, z, zn);
         bl.len = (uint32_t)zn;
     } else {
-        put(m, p, n);
+        img_put(m, p, n);
         bl.len = (uint32_t)n;
     }
     return bl;
@@ -136,21 +116,21 @@ static struct block add_data(struct sis_img *m, const void *p, size_t n,
 
 static void er6_records(void **state)
 {
-    struct sis_img m;
+    struct test_img m;
     struct fake_core fc;
     size_t r1, r2;
     (void)state;
 
     header(&m, UID2_ER6, 2, 5, 0x0001);
-    le(&m, 3, 4); /* if: a 5-byte expression */
-    le(&m, 5, 4);
-    put(&m, "expr!", 5);
+    img_le(&m, 3, 4); /* if: a 5-byte expression */
+    img_le(&m, 5, 4);
+    img_put(&m, "expr!", 5);
     r1 = file_rec(&m, true, 1, 0, 10, 0); /* name patched below */
-    le(&m, 5, 4); /* else */
+    img_le(&m, 5, 4);                     /* else */
     r2 = file_rec(&m, true, 2, 0, 0, 0);
-    le(&m, 6, 4); /* endif */
+    img_le(&m, 6, 4); /* endif */
     set32(&m, r1 - 4, (uint32_t)m.n);
-    put(&m, "a\0.\0e\0x\0e\0", 10);
+    img_put(&m, "a\0.\0e\0x\0e\0", 10);
     patch(&m, r1, 1, 0, add_data(&m, "MZ first file", 13, true));
     patch(&m, r2, 2, 0, add_data(&m, "english", 7, true));
     patch(&m, r2, 2, 1, add_data(&m, "french", 6, true));
@@ -165,7 +145,7 @@ static void er6_records(void **state)
 
 static void stored_files(void **state)
 {
-    struct sis_img m;
+    struct test_img m;
     struct fake_core fc;
     struct block bl;
     size_t r;
@@ -174,7 +154,7 @@ static void stored_files(void **state)
     /* Release 5: never compressed, no original length or MIME type. */
     header(&m, UID2_ER5, 1, 2, 0);
     r = file_rec(&m, false, 1, 0, 0, 0);
-    le(&m, 6, 4);
+    img_le(&m, 6, 4);
     bl = add_data(&m, "er5 data", 8, false);
     bl.orig = 0;
     patch(&m, r, 1, 0, bl);
@@ -197,7 +177,7 @@ static void stored_files(void **state)
 
 static void malformed(void **state)
 {
-    struct sis_img m;
+    struct test_img m;
     struct fake_core fc;
     size_t r;
     (void)state;
@@ -206,14 +186,12 @@ static void malformed(void **state)
     /* Not a SIS file; a cut header. */
     header(&m, UID2_ER6, 1, 1, 0);
     set32(&m, 8, 0x12345678u);
-    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n), VIGIL_E_CORRUPT);
     assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, 40), VIGIL_E_CORRUPT);
     /* Records pointer past the end. */
     header(&m, UID2_ER6, 1, 1, 0);
     set32(&m, 52, 5000);
-    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 0);
 
     /* Good file, data past the end, then an unknown record type. */
@@ -221,11 +199,10 @@ static void malformed(void **state)
     r = file_rec(&m, true, 1, 0, 0, 0);
     patch(&m, r, 1, 0, (struct block){100, 5000, 0});
     r = file_rec(&m, true, 1, 0, 0, 0);
-    le(&m, 99, 4);
+    img_le(&m, 99, 4);
     file_rec(&m, true, 1, 0, 0, 0);
     patch(&m, r, 1, 0, add_data(&m, "kept", 4, false));
-    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 1);
     assert_non_null(fake_find_str(&fc, "kept"));
     fake_free(&fc);
@@ -234,25 +211,23 @@ static void malformed(void **state)
     header(&m, UID2_ER6, 1, 1, 0);
     r = file_rec(&m, true, 1, 0, 0, 0);
     patch(&m, r, 1, 0, add_data(&m, "\xff\xff\xff plain", 9, false));
-    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n),
-                     VIGIL_E_CORRUPT);
+    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 1);
     assert_non_null(fake_find_str(&fc, "\xff\xff\xff plain"));
     fake_free(&fc);
 
     /* An options record claiming more options than bytes. */
     header(&m, UID2_ER6, 1, 1, 0);
-    le(&m, 2, 4);
-    le(&m, 0x40000000u, 4);
-    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n),
-                     VIGIL_E_CORRUPT);
+    img_le(&m, 2, 4);
+    img_le(&m, 0x40000000u, 4);
+    assert_int_equal(fake_run(&fc, vg_sis_extract, m.b, m.n), VIGIL_E_CORRUPT);
     assert_int_equal(fc.n, 0);
     fake_free(&fc);
 }
 
 static void limits_and_stop(void **state)
 {
-    struct sis_img m;
+    struct test_img m;
     struct fake_core fc;
     size_t r1, r2;
     (void)state;
@@ -282,28 +257,20 @@ static void limits_and_stop(void **state)
 static void clamav_sample(void **state)
 {
     struct vigil_buf b;
-    struct fake_core fc;
-    const struct fake_kid *k;
     (void)state;
 
     need_scanfile("clam.sis", &b);
     assert_int_equal(vg_filetype_detect(vigil_span_make(b.data, b.len)),
                      VG_FT_SIS);
-    fake_init(&fc);
-    assert_int_equal(fake_run(&fc, vg_sis_extract, b.data, b.len), VIGIL_OK);
-    assert_non_null(k = fake_find_clam(&fc));
-    assert_string_equal(k->name, "!:\\clam.exe");
-    fake_free(&fc);
+    expect_clam_named(vg_sis_extract, b.data, b.len, "!:\\clam.exe");
     vigil_buf_free(&b);
 }
 
 int vigil_run_suite(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(er6_records),
-        cmocka_unit_test(stored_files),
-        cmocka_unit_test(malformed),
-        cmocka_unit_test(limits_and_stop),
+        cmocka_unit_test(er6_records),   cmocka_unit_test(stored_files),
+        cmocka_unit_test(malformed),     cmocka_unit_test(limits_and_stop),
         cmocka_unit_test(clamav_sample),
     };
 
