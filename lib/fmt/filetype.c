@@ -1410,8 +1410,10 @@ const char *vg_ftype_retype_rule(size_t i, enum vg_ftype *type)
 {
     for (size_t r = 0; r < FT_NRULES; r++) {
         const struct ftrule *f = &ft_rules[r];
-        /* HTML tags anywhere (not the one pinned at 0), and mail */
-        if (!(f->type == VG_FT_HTML && f->hi == FT_ANY) &&
+        /* HTML tags and MHTML headers anywhere (not the rules pinned at
+         * 0), and mail */
+        if (!((f->type == VG_FT_HTML || f->type == VG_FT_MHTML) &&
+              f->hi == FT_ANY) &&
             f->type != VG_FT_MAIL)
             continue;
         if (i-- == 0) {

@@ -158,7 +158,7 @@ enum vg_view {
     VG_VIEW_TEXT,           /* vg_text_normalize() of the bytes */
     VG_VIEW_HTML_NOCOMMENT, /* vg_html_normalize(): tags kept */
     VG_VIEW_HTML_NOTAGS,    /* vg_html_normalize(): text only */
-    VG_VIEW_HTML_SCRIPT     /* normalised scripts (not implemented yet) */
+    VG_VIEW_HTML_SCRIPT     /* vg_html_normalize_all(): the scripts */
 };
 
 /** One matching pass: target 0 plus @c target (0: none) over @c view;
@@ -182,9 +182,10 @@ struct vg_pass {
 size_t vg_ftype_plan(enum vg_ftype t, struct vg_pass out[VG_MAX_PASSES]);
 
 /**
- * The type patterns that re-type an object on the fly (HTML tags allowed
- * anywhere, mail headers), in .ndb body syntax: rule @p i, or NULL past
- * the last. @param[out] type  VG_FT_HTML or VG_FT_MAIL
+ * The type patterns that re-type an object on the fly (HTML tags and MHTML
+ * headers allowed anywhere, mail headers), in .ndb body syntax: rule @p i,
+ * or NULL past the last. @param[out] type  VG_FT_HTML, VG_FT_MHTML or
+ * VG_FT_MAIL
  */
 const char *vg_ftype_retype_rule(size_t i, enum vg_ftype *type);
 

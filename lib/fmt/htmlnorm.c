@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "fmt/jsnorm.h"
+
 #include "util/alloc.h"
 #include "util/caps.h"
 #include "vigil/vigil.h"
@@ -95,6 +97,13 @@ struct hn {
     size_t ent_len;
     struct vigil_buf args; /* name NUL has-value [value NUL] ... */
     struct screnc sc;
+
+    /* the script view: the open script's normaliser, fed the chunk's bytes
+     * from js_begin (-1: the chunk's start) */
+    struct vigil_buf *js_out;
+    struct vg_js *js;
+    long js_begin;
+    int js_err;
 };
 
 /* ---- small helpers ---- */
@@ -987,12 +996,50 @@ static void st_char_ref_decode(struct hn *h)
     }
 }
 
+/* ---- the script view ---- */
+
+/* Hand the open script the chunk's bytes from where it (or the chunk)
+ * starts up to the current position. */
+static void js_feed_chunk(struct hn *h)
+{
+    size_t from = h->js_begin < 0 ? 0 : (size_t)h->js_begin;
+
+    if (h->pos > from)
+        vg_js_feed(h->js, h->line + from, h->pos - from);
+    h->js_begin = -1;
+}
+
+static void js_end(struct hn *h)
+{
+    int ret = vg_js_finish(h->js, h->js_out);
+
+    if (h->js_err == VIGIL_OK)
+        h->js_err = ret;
+    vg_js_free(h->js);
+    h->js = NULL;
+}
+
+/* ClamAV's script starts after the tag's '>' and the blanks after it. */
+static void js_start(struct hn *h)
+{
+    if (h->js_out == NULL || h->js != NULL)
+        return;
+    h->js = vg_js_new();
+    if (h->js == NULL && h->js_err == VIGIL_OK)
+        h->js_err = VIGIL_E_NOMEM;
+    h->js_begin = (long)h->pos;
+}
+
 /* ---- states: <script>, <style> and other tags ---- */
 
 static void end_tag(struct hn *h)
 {
     if (strcmp(h->tag, "/script") == 0) {
         h->in_tag = IN_NONE;
+        if (h->js != NULL) { /* "</script>" and the blanks after it too */
+            js_feed_chunk(h);
+            js_end(h);
+        }
     } else if (strcmp(h->tag, "/style") == 0 && h->in_tag == IN_STYLE) {
         /* ClamAV measures the style block back from "</style>" and gives
          * up on the whole page when that lands before the block start
@@ -1021,6 +1068,7 @@ static void script_tag(struct hn *h)
         output_tag(h); /* a second, decoded-language copy of the tag */
     }
     h->in_tag = IN_SCRIPT;
+    js_start(h);
 }
 
 static void asp_directive(struct hn *h)
@@ -1536,6 +1584,8 @@ static void normalize(struct hn *h)
         run_chunk(h);
         if (h->abort || h->err != VIGIL_OK)
             break;
+        if (h->js != NULL)
+            js_feed_chunk(h);
         if (h->look_for_screnc && h->screnc_at >= 0) {
             /* go back and decode the block found in this chunk */
             h->pos = (size_t)h->screnc_at;
@@ -1548,10 +1598,13 @@ static void normalize(struct hn *h)
     }
     if (!h->abort && h->err == VIGIL_OK)
         finish_entity(h);
+    if (h->js != NULL) /* a script left open: what was fed so far */
+        js_end(h);
 }
 
-int vg_html_normalize(struct vigil_span in, struct vigil_buf *nocomment,
-                      struct vigil_buf *notags)
+int vg_html_normalize_all(struct vigil_span in, struct vigil_buf *nocomment,
+                          struct vigil_buf *notags, struct vigil_buf *scripts,
+                          int *scripts_ret)
 {
     struct hn *h = vigil_calloc(1, sizeof *h);
     int ret;
@@ -1560,6 +1613,8 @@ int vg_html_normalize(struct vigil_span in, struct vigil_buf *nocomment,
         return VIGIL_E_NOMEM;
     h->nc = nocomment;
     h->nt = notags;
+    h->js_out = scripts;
+    h->js_begin = -1;
     h->in = in;
     h->screnc_at = -1;
     h->state = S_NORM;
@@ -1569,7 +1624,15 @@ int vg_html_normalize(struct vigil_span in, struct vigil_buf *nocomment,
     vigil_buf_init(&h->args, VIGIL_CAP_NORM_VIEW);
     normalize(h);
     ret = h->err;
+    if (scripts_ret != NULL)
+        *scripts_ret = h->js_err;
     vigil_buf_free(&h->args);
     vigil_free(h);
     return ret;
+}
+
+int vg_html_normalize(struct vigil_span in, struct vigil_buf *nocomment,
+                      struct vigil_buf *notags)
+{
+    return vg_html_normalize_all(in, nocomment, notags, NULL, NULL);
 }

@@ -63,11 +63,23 @@ int vg_html_utf16_decode(struct vigil_span in, struct vigil_buf *out);
  *    "&#xhhhh;"), JScript.Encode/VBScript.Encode blocks decoded;
  *  - @p notags: only the text between tags, blanks collapsed, plus the
  *    href of <a> and src of <img> tags.
- * Either may be NULL. The third view, normalised scripts, and the data:
- * URI and <style> image extraction are not implemented (§7).
+ * Either may be NULL. The data: URI and <style> image extraction are not
+ * implemented (§8).
  * @return VIGIL_OK, VIGIL_E_NOMEM, VIGIL_E_LIMIT
  */
 int vg_html_normalize(struct vigil_span in, struct vigil_buf *nocomment,
                       struct vigil_buf *notags);
+
+/**
+ * The same, plus the third view: every <script> of the page through
+ * ClamAV's JavaScript normaliser (jsnorm.h), one "<script>...</script>"
+ * per script, separated by "\n"; left empty when the page has none.
+ * @param[out] scripts_ret  the script view's own result (VIGIL_OK,
+ *             VIGIL_E_NOMEM, VIGIL_E_LIMIT); the return value is the other
+ *             two views'
+ */
+int vg_html_normalize_all(struct vigil_span in, struct vigil_buf *nocomment,
+                          struct vigil_buf *notags, struct vigil_buf *scripts,
+                          int *scripts_ret);
 
 #endif

@@ -252,22 +252,30 @@ static int match_logical(struct vigil_scan *scan, const struct pass_ctx *pc,
 /* Normalised views are built once per object, on first use. */
 struct views {
     bool text_built, html_built;
-    int text_ret, html_ret;
+    int text_ret, html_ret, script_ret;
 };
 
-static int build_html(struct vigil_scan *scan, const struct pass_ctx *pc)
+/* The three HTML views at once: nocomment (view1), notags (view2) and the
+ * scripts (view3). */
+static int build_html(struct vigil_scan *scan, const struct pass_ctx *pc,
+                      int *script_ret)
 {
     struct vigil_buf utf16;
-    int ret;
-    scan->view1.len = scan->view2.len = 0;
-    if (pc->type != VG_FT_HTML_UTF16)
-        return vg_html_normalize(pc->raw, &scan->view1, &scan->view2);
-    /* ClamAV folds the UTF-16 page to bytes before normalising it. */
+    struct vigil_span page = pc->raw;
+    int ret = VIGIL_OK;
+    scan->view1.len = scan->view2.len = scan->view3.len = 0;
+    *script_ret = VIGIL_OK;
     vigil_buf_init(&utf16, VIGIL_CAP_NORM_VIEW);
-    ret = vg_html_utf16_decode(pc->raw, &utf16);
+    if (pc->type == VG_FT_HTML_UTF16) {
+        /* ClamAV folds the UTF-16 page to bytes before normalising it. */
+        ret = vg_html_utf16_decode(pc->raw, &utf16);
+        page = vigil_span_make(utf16.data, utf16.len);
+    }
     if (ret == VIGIL_OK)
-        ret = vg_html_normalize(vigil_span_make(utf16.data, utf16.len),
-                                &scan->view1, &scan->view2);
+        ret = vg_html_normalize_all(page, &scan->view1, &scan->view2,
+                                    &scan->view3, script_ret);
+    else
+        *script_ret = ret;
     vigil_buf_free(&utf16);
     return ret;
 }
@@ -293,16 +301,22 @@ static int make_view(struct vigil_scan *scan, const struct pass_ctx *pc,
         return ret;
     case VG_VIEW_HTML_NOCOMMENT:
     case VG_VIEW_HTML_NOTAGS:
+    case VG_VIEW_HTML_SCRIPT:
         if (!vs->html_built) {
             vs->html_built = true;
-            vs->html_ret = build_html(scan, pc);
+            vs->html_ret = build_html(scan, pc, &vs->script_ret);
+        }
+        if (v == VG_VIEW_HTML_SCRIPT) {
+            *out = vigil_span_make(scan->view3.data, scan->view3.len);
+            /* no <script>: ClamAV has no file to scan */
+            return scan->view3.len == 0 ? VIGIL_E_UNSUPPORTED : vs->script_ret;
         }
         *out = v == VG_VIEW_HTML_NOTAGS
                    ? vigil_span_make(scan->view2.data, scan->view2.len)
                    : vigil_span_make(scan->view1.data, scan->view1.len);
         return vs->html_ret;
     default:
-        return VIGIL_E_UNSUPPORTED; /* scripts: SCAN-PIPELINE.md §7 */
+        return VIGIL_E_UNSUPPORTED;
     }
 }
 
@@ -352,8 +366,8 @@ static const struct vg_exe_info *parse_exe(struct vigil_scan *scan,
 /*
  * An object re-typed on the fly (retype.c; SCAN-PIPELINE.md §3, measured
  * with clamscan): its raw passes, then the new type's children; then for
- * HTML the HTML passes instead of the text pass, for mail the rest of
- * the original plan (the text pass).
+ * HTML the HTML passes instead of the text pass, for mail and MHTML the
+ * rest of the original plan (the text pass).
  */
 static int run_retyped(struct vigil_scan *scan, struct pass_ctx *pc,
                        const struct vg_pass *passes, size_t n,
@@ -369,7 +383,9 @@ static int run_retyped(struct vigil_scan *scan, struct pass_ctx *pc,
         ret = run_pass(scan, pc, &passes[i], vs, dg);
     if (ret != VIGIL_OK || done(scan))
         return ret;
-    if (to == VG_FT_MAIL) {
+    if (to == VG_FT_MAIL || to == VG_FT_MHTML) {
+        if (to == VG_FT_MHTML)
+            mail_at = 0; /* ClamAV's mail parser reads the whole object */
         ret = vg_recurse_children(
             scan, to, vigil_span_sub(pc->raw, mail_at, pc->raw.len - mail_at));
         for (; i < n && ret == VIGIL_OK && !done(scan); i++)
@@ -388,7 +404,7 @@ int vg_scan_one(struct vigil_scan *scan, struct vigil_span data,
                 int type_hint)
 {
     struct vg_pass passes[VG_MAX_PASSES];
-    struct views vs = {false, false, VIGIL_OK, VIGIL_OK};
+    struct views vs = {false, false, VIGIL_OK, VIGIL_OK, VIGIL_OK};
     struct digests dg;
     struct pass_ctx pc = {VG_FT_BINARY_DATA, data, NULL, false};
     enum vg_ftype retype;

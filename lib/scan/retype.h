@@ -10,13 +10,15 @@ struct vg_match_scratch;
 
 /**
  * ClamAV's raw pass also runs its type patterns over the whole object:
- * an HTML tag in a text or GIF object, or mail headers in a text object,
- * found past the first KiB that typing reads, make it scan the object as
- * HTML or mail too (SCAN-PIPELINE.md §3).
+ * MHTML headers in a text or binary object, mail headers in a text object,
+ * or an HTML tag in a text or GIF object, found past the first KiB that
+ * typing reads, make it scan the object as mail or HTML too (SCAN-PIPELINE
+ * .md §3). MHTML outranks mail, which outranks HTML.
  * @param[in,out] ms  the caller's scratch for this (created on first use)
  * @param[out] mail_at  for VG_FT_MAIL: where the headers start (the mail
  *                      parser reads from there; what precedes is no mail)
- * @return VG_FT_HTML, VG_FT_MAIL, or VG_FT_COUNT for no change
+ * @return VG_FT_MHTML (parse the whole object as mail), VG_FT_MAIL,
+ *         VG_FT_HTML, or VG_FT_COUNT for no change
  */
 enum vg_ftype vg_retype_on_the_fly(struct vg_match_scratch **ms,
                                    enum vg_ftype t, struct vigil_span data,

@@ -30,6 +30,7 @@ int vigil_scan_new(struct vigil_scan **out, struct vigil_engine *eng)
     vigil_limits_default(&scan->rec.lim);
     vigil_buf_init(&scan->view1, VIGIL_CAP_NORM_VIEW);
     vigil_buf_init(&scan->view2, VIGIL_CAP_NORM_VIEW);
+    vigil_buf_init(&scan->view3, VIGIL_CAP_NORM_VIEW);
     vigil_buf_init(&scan->readbuf, VG_SOURCE_READ_MAX);
     for (int t = 0; t < VG_HASH_NTYPES; t++) {
         scan->md[t] = EVP_MD_CTX_new();
@@ -62,6 +63,7 @@ void vigil_scan_free(struct vigil_scan **scanp)
     vg_lsig_scan_free(&scan->ls);
     vigil_buf_free(&scan->view1);
     vigil_buf_free(&scan->view2);
+    vigil_buf_free(&scan->view3);
     vigil_buf_free(&scan->readbuf);
     vigil_free(scan->hits);
     vigil_engine_unref(&scan->eng);

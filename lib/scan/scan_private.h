@@ -60,7 +60,7 @@ struct vigil_scan {
     struct vg_hit *hits;          /* the current pass's body detections */
     size_t n_hits, cap_hits;
     unsigned pass_root;           /* target of the pass being matched */
-    struct vigil_buf view1, view2; /* normalised views, reused */
+    struct vigil_buf view1, view2, view3; /* normalised views, reused */
     struct vigil_buf readbuf;      /* small files are read into this */
     struct vg_rec rec;
 };

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """On-the-fly re-typing (SCAN-PIPELINE.md section 3): HTML tags or mail
-headers past the first KiB of a text (or GIF) object make ClamAV scan it
-as HTML or mail too. A marker signature on each target shows which passes
-ran, in which order. Objects with <script> are left out: vigil has no
-script view yet (SCAN-PIPELINE.md section 8)."""
+headers past the first KiB of a text (or GIF) object, or MHTML headers in
+a text or binary one, make ClamAV scan it as HTML or mail too. A marker
+signature on each target shows which passes ran, in which order; two
+objects carry a <script>, whose normalised form (SCAN-PIPELINE.md section
+7) is scanned too."""
+import base64
+
 from compat import Scenario
 
 PAD = b"plain words here and there, nothing special at all.\n" * 40
@@ -24,6 +27,15 @@ def mail(preface_lines, body):
             body + b"\n")
 
 
+def mhtml(body):
+    """MHTML headers (MIME-Version, then Content-Type on a later line)."""
+    return (b"\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+            b"boundary=\"XX\"\n\n--XX\nContent-Type: text/html\n"
+            b"Content-Transfer-Encoding: base64\n\n" +
+            base64.b64encode(b"<html><body>" + body + b"</body></html>") +
+            b"\n--XX--\n")
+
+
 def scenarios():
     files = {
         "html_href.txt": PAD + b"<a class=x>link</a> and HREF " + MARK +
@@ -38,5 +50,12 @@ def scenarios():
         "gif_html.gif": b"GIF89a" + b"\0" * 10 + PAD + b"<table>" + MARK +
         PAD,
         "short.txt": b"short text <table> " + MARK,
+        "html_script.txt": PAD + b"<table><script>var v = '" + MARK +
+        b"'; f(v);</script></table>" + PAD,
+        "mhtml_late.dat": b"\x01\x02\x03\x00" * 300 + MARK +
+        mhtml(b"<b>" + MARK + b"</b>"),
+        "mhtml_late.txt": PAD + MARK + b"\n" + mhtml(b"<i>" + MARK + b"</i>"),
+        "html_script_split.gif": b"GIF89a" + b"\0" * 10 + PAD +
+        b"<table><script>var v = 'Evil_' + \"Marker_Xyz\";</script>" + PAD,
     }
     return [Scenario("retype", {"m.ndb": marker_db()}, files)]
