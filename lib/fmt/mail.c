@@ -18,7 +18,10 @@
 #define MAIL_NAME_MAX 256    /* child name kept */
 #define MAIL_MAX_SECTIONS 32 /* RFC 2231 continuations per parameter */
 
+#define MAIL_RELATED_PARTS 256 /* parts ordered for multipart/related */
+
 enum mail_cte { CTE_IDENTITY, CTE_BASE64, CTE_QP, CTE_UU };
+enum mail_text { TEXT_NONE, TEXT_HTML, TEXT_OTHER };
 
 struct bound {
     char s[MAIL_BOUND_MAX];
@@ -26,7 +29,8 @@ struct bound {
 };
 
 struct entity {
-    bool multipart, message;
+    bool multipart, message, related;
+    enum mail_text text;
     enum mail_cte cte;
     unsigned nbounds;
     struct bound bounds[MAIL_MAX_BOUNDS];
@@ -299,10 +303,14 @@ static void apply_ctype(struct mail_ctx *m, struct entity *e)
 
     while (i < n && is_ws(v[i]))
         i++;
-    if (iprefix(v + i, n - i, "multipart/"))
+    if (iprefix(v + i, n - i, "multipart/")) {
         e->multipart = true;
-    else if (iprefix(v + i, n - i, "message/rfc822"))
+        e->related = iprefix(v + i, n - i, "multipart/related");
+    } else if (iprefix(v + i, n - i, "message/rfc822")) {
         e->message = true;
+    } else if (iprefix(v + i, n - i, "text/")) {
+        e->text = iprefix(v + i, n - i, "text/html") ? TEXT_HTML : TEXT_OTHER;
+    }
     scan_param(m, e, "boundary", take_bound);
 }
 
@@ -535,14 +543,31 @@ static struct vigil_span segment(struct vigil_span body, size_t from, size_t to)
     return vigil_span_sub(body, from, to - from);
 }
 
-/* Split the body at delimiter lines; parts go to handle_part, the
- * preamble and epilogues are only searched for uuencoded files.
+/* The parts of a multipart body, in order. */
+struct parts {
+    struct vigil_span *p;
+    size_t n, cap;
+};
+
+/* A part found: kept in @p keep, or handed to handle_part at once. */
+static int take_part(struct mail_ctx *m, struct parts *keep,
+                     struct vigil_span part)
+{
+    if (keep == NULL || keep->n == keep->cap) /* too many: at once */
+        return handle_part(m, part);
+    keep->p[keep->n++] = part;
+    return VIGIL_OK;
+}
+
+/* Split the body at delimiter lines; parts go to handle_part (or into
+ * @p keep while it has room), the preamble and epilogues are only
+ * searched for uuencoded files.
  * @return VIGIL_OK, an emit/NOMEM error, or 1 if no delimiter was seen. */
 static int split_parts(struct mail_ctx *m, const struct entity *e,
-                       struct vigil_span body)
+                       struct vigil_span body, struct parts *keep)
 {
     size_t pos = 0, start = 0, seg = 0;
-    bool in_part = false, any = false, closed = false, close;
+    bool in_part = false, any = false, close;
     struct vigil_span line;
     int ret;
 
@@ -550,23 +575,89 @@ static int split_parts(struct mail_ctx *m, const struct entity *e,
         if (!is_delim(e, line, &close))
             continue;
         struct vigil_span s = segment(body, seg, start);
-        ret = in_part ? handle_part(m, s) : emit_uu(m, s);
+        ret = in_part ? take_part(m, keep, s) : emit_uu(m, s);
         if (ret != VIGIL_OK)
             return ret;
         any = true;
         in_part = !close;
-        closed = close;
         seg = pos;
     }
     if (!any)
         return 1;
     if (in_part) {
-        ret = handle_part(m, vigil_span_sub(body, seg, body.len - seg));
+        ret = take_part(m, keep, vigil_span_sub(body, seg, body.len - seg));
         m->corrupt = true; /* no closing delimiter */
         return ret;
     }
-    (void)closed;
     return emit_uu(m, vigil_span_sub(body, seg, body.len - seg));
+}
+
+/* ClamAV's root of a multipart/related: the first text/html part, else
+ * the last text part; -1: none. */
+static long related_root(struct mail_ctx *m, const struct parts *ps,
+                         enum mail_text *kind)
+{
+    long root = -1;
+    struct entity e;
+
+    for (size_t i = 0; i < ps->n; i++) {
+        parse_headers(m, ps->p[i], &e);
+        if (e.text == TEXT_NONE || e.multipart || e.message)
+            continue;
+        root = (long)i;
+        *kind = e.text;
+        if (e.text == TEXT_HTML)
+            break;
+    }
+    return root;
+}
+
+/* The root's text once more, as ClamAV adds it to the message's text and
+ * scans that at the end: the decoded body ending with a line feed. */
+static int emit_root_text(struct mail_ctx *m, struct vigil_span part)
+{
+    struct entity e;
+    struct vg_child_info ci = vg_child_info_none();
+    int ret;
+
+    parse_headers(m, part, &e);
+    ret = decode_body(m, e.cte == CTE_UU ? CTE_IDENTITY : e.cte,
+                      vigil_span_sub(part, e.body_off, part.len - e.body_off));
+    if (ret != VIGIL_OK || m->out.b.len == 0)
+        return ret;
+    if (m->out.b.data[m->out.b.len - 1] != '\n' &&
+        (ret = vg_out_put(&m->out, "\n", 1)) != VIGIL_OK)
+        return ret;
+    return vg_out_emit(&m->out, m->x, &ci);
+}
+
+/*
+ * multipart/related as ClamAV's mail parser takes it (measured with
+ * clamscan): the root part first, then the others in order, then the
+ * root's text again (so an HTML root is scanned twice). Parts past the
+ * first MAIL_RELATED_PARTS are handled as they are found.
+ * @return as split_parts()
+ */
+static int split_related(struct mail_ctx *m, const struct entity *e,
+                         struct vigil_span body)
+{
+    struct vigil_span spans[MAIL_RELATED_PARTS];
+    struct parts ps = {spans, 0, MAIL_RELATED_PARTS};
+    enum mail_text kind = TEXT_NONE;
+    long root;
+    int ret = split_parts(m, e, body, &ps);
+
+    if (ret != VIGIL_OK)
+        return ret;
+    root = related_root(m, &ps, &kind);
+    if (root >= 0)
+        ret = handle_part(m, spans[root]);
+    for (size_t i = 0; i < ps.n && ret == VIGIL_OK; i++)
+        if ((long)i != root)
+            ret = handle_part(m, spans[i]);
+    if (ret == VIGIL_OK && root >= 0)
+        ret = emit_root_text(m, spans[root]);
+    return ret;
 }
 
 static int do_entity(struct mail_ctx *m, struct vigil_span in)
@@ -580,7 +671,8 @@ static int do_entity(struct mail_ctx *m, struct vigil_span in)
     if (e.multipart || e.nbounds > 0) {
         if (e.multipart && e.nbounds == 0)
             guess_boundary(&e, body);
-        ret = split_parts(m, &e, body);
+        ret = e.related ? split_related(m, &e, body)
+                        : split_parts(m, &e, body, NULL);
         if (ret <= VIGIL_OK)
             return ret;
         if (e.multipart && body.len > 0)
