@@ -36,6 +36,16 @@ class Scenario:
         self.db_args = db_args    # list of -d paths; None = each db file
 
 
+def marker_db(mark, targets):
+    """Marker signatures: one per target for @mark as written (X.T<n>) and
+    lower-cased (L.T<n>), to see which passes over which objects ran."""
+    lines = []
+    for t in targets:
+        lines.append("X.T%d:%d:*:%s" % (t, t, mark.hex()))
+        lines.append("L.T%d:%d:*:%s" % (t, t, mark.lower().hex()))
+    return "\n".join(lines) + "\n"
+
+
 def shared_data():
     """The shared test data folder, or None (a user's fresh checkout)."""
     env = os.environ.get("VIGIL_SHARED_DATA")

@@ -7,18 +7,10 @@ root is reported twice as often as in multipart/mixed. A marker signature
 on each target shows which objects were scanned, in which order."""
 import base64
 
-from compat import Scenario
+from compat import Scenario, marker_db
 
 MARK = b"Evil_Marker_Xyz"
 HTML = b"<html><body><b>" + MARK + b"</b></body></html>"
-
-
-def marker_db():
-    lines = []
-    for t in (0, 3, 4, 5, 7):
-        lines.append("X.T%d:%d:*:%s" % (t, t, MARK.hex()))
-        lines.append("L.T%d:%d:*:%s" % (t, t, MARK.lower().hex()))
-    return "\n".join(lines) + "\n"
 
 
 def mail(subtype, parts, crlf=False):
@@ -57,4 +49,5 @@ def scenarios():
         "mixed_html.eml": mail(b"mixed", [(b"text/html", b"base64",
                                            b64(HTML))]),
     }
-    return [Scenario("mail_related", {"m.ndb": marker_db()}, files)]
+    db = {"m.ndb": marker_db(MARK, (0, 3, 4, 5, 7))}
+    return [Scenario("mail_related", db, files)]

@@ -7,18 +7,10 @@ objects carry a <script>, whose normalised form (SCAN-PIPELINE.md section
 7) is scanned too."""
 import base64
 
-from compat import Scenario
+from compat import Scenario, marker_db
 
 PAD = b"plain words here and there, nothing special at all.\n" * 40
 MARK = b"Evil_Marker_Xyz"
-
-
-def marker_db():
-    lines = []
-    for t in (0, 3, 4, 5, 7):
-        lines.append("X.T%d:%d:*:%s" % (t, t, MARK.hex()))
-        lines.append("L.T%d:%d:*:%s" % (t, t, MARK.lower().hex()))
-    return "\n".join(lines) + "\n"
 
 
 def mail(preface_lines, body):
@@ -58,4 +50,5 @@ def scenarios():
         "html_script_split.gif": b"GIF89a" + b"\0" * 10 + PAD +
         b"<table><script>var v = 'Evil_' + \"Marker_Xyz\";</script>" + PAD,
     }
-    return [Scenario("retype", {"m.ndb": marker_db()}, files)]
+    db = {"m.ndb": marker_db(MARK, (0, 3, 4, 5, 7))}
+    return [Scenario("retype", db, files)]
