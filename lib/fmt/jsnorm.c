@@ -632,7 +632,7 @@ static void apply_decode(struct vg_js *js, struct decode *d)
             js->toks.n = 0;
     } else {
         toks_replace(js, &parent, d->begin, d->end, NULL);
-        if (toks_reserve(&parent, parent.n + js->toks.n)) {
+        if (js->toks.n > 0 && toks_reserve(&parent, parent.n + js->toks.n)) {
             memcpy(&parent.t[parent.n], js->toks.t, js->toks.n * sizeof *parent.t);
             parent.n += js->toks.n;
             js->toks.n = 0;

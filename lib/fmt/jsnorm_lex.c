@@ -58,6 +58,7 @@ char *vg_js_unescape(const char *in, size_t len, size_t *out_len)
         }
         str_putc(&s, c == 0 ? 1 : c);
     }
+    s.p[s.len] = '\0'; /* also when nothing was written */
     *out_len = s.len;
     return s.p;
 }
