@@ -18,6 +18,9 @@
 #include "fmt/tnef.h"
 #include "scan/extractors.h"
 
+#include "fmt/exe.h"
+#include "vigil/vigil.h"
+
 struct extractor {
     enum vg_ftype type;
     vg_extract_fn fn;
@@ -142,6 +145,44 @@ vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
         return vg_archive_extract;
     }
     return NULL;
+}
+
+#define EMBEDDED_PE_MAX ((size_t)40 << 20) /* clamscan's --max-embeddedpe */
+#define PE_SIG_MIN_GAP 60u                 /* "MZ", 60 to 300 bytes, "PE\0\0" */
+#define PE_SIG_MAX_GAP 300u
+
+static bool pe_signature_near(struct vigil_span d, size_t mz)
+{
+    size_t from = mz + 2 + PE_SIG_MIN_GAP, to = mz + 2 + PE_SIG_MAX_GAP + 4;
+    if (from + 4 > d.len)
+        return false;
+    if (to > d.len)
+        to = d.len;
+    return memmem(d.p + from, to - from, "PE\0\0", 4) != NULL;
+}
+
+bool vg_embedded_pe_next(enum vg_ftype t, struct vigil_span data, size_t *at,
+                         struct vg_exe_info *scratch)
+{
+    if (t != VG_FT_PE && t != VG_FT_OLE2)
+        return false;
+    for (size_t i = *at < 1 ? 1 : *at; i + 2 <= data.len; i++) {
+        /* memchr: glibc's memmem is slow for a two-byte needle */
+        const uint8_t *m = memchr(data.p + i, 'M', data.len - i);
+        if (m == NULL)
+            return false;
+        i = (size_t)(m - data.p);
+        if (i + 1 >= data.len || data.p[i + 1] != 'Z' ||
+            !pe_signature_near(data, i) || data.len - i > EMBEDDED_PE_MAX)
+            continue;
+        if (vg_exe_parse(vigil_span_sub(data, i, data.len - i), scratch) ==
+                VIGIL_OK &&
+            scratch->kind == VG_EXE_PE) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
 }
 
 vg_extract_fn vg_extractor_for(enum vg_ftype t)

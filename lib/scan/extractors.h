@@ -27,6 +27,20 @@ vg_extract_fn vg_extractor_for(enum vg_ftype t);
 vg_extract_fn vg_embedded_find(enum vg_ftype t, struct vigil_span data,
                                enum vg_ftype *et, size_t *off);
 
+/**
+ * The next executable embedded in a PE or OLE2 object at or after
+ * @p *at (at least 1): ClamAV's pattern "MZ", then "PE\0\0" 60 to 300
+ * bytes later, kept when the headers there parse as a PE and at most
+ * MaxEmbeddedPE (40 MiB) of the object remains from it. Objects of other
+ * types have none (ClamAV searches no further types for them).
+ * @param scratch  overwritten by the header check
+ * @param[in,out] at  where to search from; where it starts
+ * @return false when there is none
+ */
+struct vg_exe_info;
+bool vg_embedded_pe_next(enum vg_ftype t, struct vigil_span data, size_t *at,
+                         struct vg_exe_info *scratch);
+
 /** ClamAV's name for an encrypted member of a container of type @p t,
  *  e.g. "Heuristics.Encrypted.Zip". */
 const char *vg_encrypted_name(enum vg_ftype t);

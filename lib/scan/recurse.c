@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fmt/outbuf.h"
 #include "scan/extractors.h"
 #include "scan/recurse.h"
 #include "scan/scan_private.h"
@@ -247,17 +248,55 @@ int vg_recurse_children(struct vigil_scan *scan, enum vg_ftype type,
     return extract_with(scan, type, fn, data);
 }
 
+/* An executable from where it starts to the end of its parent (a PE
+ * header does not give a PE's length), typed PE. */
+static int extract_embedded_pe(struct vigil_span data,
+                               const struct vg_extract *x)
+{
+    struct vg_child_info ci = vg_child_info_none();
+    ci.type_hint = VG_FT_PE;
+    return x->emit(x->core, data, &ci);
+}
+
+/* The first embedded PE in [from, to) (vg_embedded_pe_next), scanned with
+ * the object as its container (for Container: conditions). Only the
+ * first: it runs to the end of the object, and its own scan finds the
+ * next one inside it, as ClamAV's does (measured: an executable embedded
+ * in an OLE2 file's tail holding two more sees an executable as the
+ * container of those). */
+static int scan_embedded_pe(struct vigil_scan *scan, enum vg_ftype type,
+                            struct vigil_span data, size_t from, size_t to,
+                            bool *found)
+{
+    size_t at = from;
+    *found = !vg_scan_done(scan) &&
+             vg_embedded_pe_next(type, data, &at, &scan->exe) && at < to;
+    if (!*found)
+        return VIGIL_OK;
+    return extract_with(scan, type, extract_embedded_pe,
+                        vigil_span_sub(data, at, data.len - at));
+}
+
 int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
                         struct vigil_span data)
 {
     vg_extract_fn fn;
     enum vg_ftype et;
     size_t off;
-    if (vg_scan_done(scan) || time_up(scan) ||
-        !(fn = vg_embedded_find(type, data, &et, &off)))
+    bool pe = false;
+    int ret;
+    if (vg_scan_done(scan) || time_up(scan))
         return VIGIL_OK;
-    return extract_with(scan, et, fn,
-                        vigil_span_sub(data, off, data.len - off));
+    /* ClamAV handles what its type patterns found in offset order. */
+    if (!(fn = vg_embedded_find(type, data, &et, &off)))
+        return scan_embedded_pe(scan, type, data, 1, SIZE_MAX, &pe);
+    ret = scan_embedded_pe(scan, type, data, 1, off, &pe);
+    if (ret == VIGIL_OK && !vg_scan_done(scan))
+        ret = extract_with(scan, et, fn,
+                           vigil_span_sub(data, off, data.len - off));
+    if (ret == VIGIL_OK && !pe)
+        ret = scan_embedded_pe(scan, type, data, off + 1, SIZE_MAX, &pe);
+    return ret;
 }
 
 static void rec_start(struct vigil_scan *scan, unsigned flags, uint64_t len)

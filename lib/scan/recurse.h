@@ -7,13 +7,6 @@
 
 #ifndef VIGIL_BUILDING_LIB
 #error "recurse.h is internal to libvigil"
-/**
- * Extract and scan the containers ClamAV's raw scan finds inside an
- * object of type @p type (vg_embedded_find()). Same returns.
- */
-int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
-                        struct vigil_span data);
-
 #endif
 
 #include "fmt/filetype.h"
@@ -35,8 +28,9 @@ int vg_recurse_children(struct vigil_scan *scan, enum vg_ftype type,
                         struct vigil_span data);
 
 /**
- * Extract and scan the containers ClamAV's raw scan finds inside an
- * object of type @p type (vg_embedded_find()). Same returns.
+ * Extract and scan the containers and executables ClamAV's raw scan finds
+ * inside an object of type @p type (vg_embedded_find(),
+ * vg_embedded_pe_next()), in the order of their offsets. Same returns.
  */
 int vg_recurse_embedded(struct vigil_scan *scan, enum vg_ftype type,
                         struct vigil_span data);

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "fmt/exe_private.h"
 #include "scan/exehash.h"
+#include "scan/extractors.h"
 #include "vigil/vigil.h"
 
 /*
@@ -1224,6 +1225,48 @@ static void clam_exe_section_hash(void **state)
     vigil_engine_unref(&eng);
 }
 
+/* ---- executables embedded in other objects ---- */
+
+/* vg_embedded_pe_next finds a PE after junk in a PE or OLE2 object, skips
+ * offset 0, an "MZ...PE" whose headers do not parse, and other types. */
+static void embedded_pe_offsets(void **state)
+{
+    struct pe_spec spec = pe_spec(0x1000, 0x1010, 2, two_sects);
+    uint8_t *pe = pe_build(&spec);
+    size_t junk = 300, n = junk + 2 * spec.size, at;
+    uint8_t *outer = calloc(1, n);
+    struct vg_exe_info e;
+    struct vigil_span d;
+
+    (void)state;
+    assert_non_null(outer);
+    memcpy(outer, pe, spec.size);                     /* at 0: the object */
+    memcpy(outer + 100, "MZ", 2);                     /* no PE signature */
+    memcpy(outer + 100 + 2 + 70, "PE\0\0", 4);        /* ...a bad header */
+    memcpy(outer + junk + spec.size, pe, spec.size); /* the embedded one */
+    memset(outer + spec.size, 'x', junk);
+    d = vigil_span_make(outer, n);
+
+    at = 0;
+    assert_true(vg_embedded_pe_next(VG_FT_PE, d, &at, &e));
+    assert_int_equal(at, junk + spec.size);
+    assert_int_equal(e.kind, VG_EXE_PE);
+    at++;
+    assert_false(vg_embedded_pe_next(VG_FT_PE, d, &at, &e));
+    at = 0;
+    assert_true(vg_embedded_pe_next(VG_FT_OLE2, d, &at, &e));
+    at = 0;
+    assert_false(vg_embedded_pe_next(VG_FT_BINARY_DATA, d, &at, &e));
+    assert_false(vg_embedded_pe_next(VG_FT_ZIP, d, &at, &e));
+    /* a header cut short is no executable */
+    at = 0;
+    assert_false(vg_embedded_pe_next(
+        VG_FT_PE, vigil_span_make(outer, junk + spec.size + PE_LFANEW + 8),
+        &at, &e));
+    free(outer);
+    free(pe);
+}
+
 int vigil_run_suite(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1256,6 +1299,7 @@ int vigil_run_suite(void)
         cmocka_unit_test(import_hash_detects),
         cmocka_unit_test(pehash_db_lines),
         cmocka_unit_test(clam_exe_section_hash),
+        cmocka_unit_test(embedded_pe_offsets),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
