@@ -57,7 +57,31 @@ static bool is_rar4(struct vigil_span in)
     return in.len >= 7 && memcmp(in.p, "Rar!\x1a\x07\x00", 7) == 0;
 }
 
-static struct archive *open_archive(struct vigil_span in, bool seekable_zip)
+/* ISO 9660: volume descriptors start at 32 KiB, one per 2 KiB sector;
+ * a supplementary one (type 2) with a UCS-2 escape is a Joliet tree. */
+#define ISO_VD_START 32768u
+#define ISO_SECTOR 2048u
+#define ISO_MAX_VDS 32u
+
+static bool iso_has_joliet(struct vigil_span in)
+{
+    for (size_t i = 0; i < ISO_MAX_VDS; i++) {
+        struct vigil_span s;
+        const uint8_t *vd;
+        if (!vigil_span_sub_ok(in, ISO_VD_START + i * ISO_SECTOR, 91, &s))
+            return false;
+        vd = s.p;
+        if (memcmp(vd + 1, "CD001", 5) != 0 || vd[0] == 255) /* the end */
+            return false;
+        if (vd[0] == 2 && vd[88] == '%' && vd[89] == '/' &&
+            (vd[90] == '@' || vd[90] == 'C' || vd[90] == 'E'))
+            return true;
+    }
+    return false;
+}
+
+static struct archive *open_archive(struct vigil_span in, bool seekable_zip,
+                                    const char *options)
 {
     struct archive *a = archive_read_new();
     if (!a)
@@ -77,7 +101,8 @@ static struct archive *open_archive(struct vigil_span in, bool seekable_zip)
     archive_read_support_format_ar(a);
     /* No filters: a compressed tar is a gzip/bzip2/xz stream first, whose
      * child is then typed as a tar (the chain ClamAV reports). */
-    if (archive_read_open_memory(a, in.p, in.len) != ARCHIVE_OK) {
+    if ((options != NULL && archive_read_set_options(a, options) != ARCHIVE_OK) ||
+        archive_read_open_memory(a, in.p, in.len) != ARCHIVE_OK) {
         archive_read_free(a);
         return NULL;
     }
@@ -176,13 +201,31 @@ static int walk(struct archive *a, struct vigil_span in,
     return ret;
 }
 
+/* ClamAV walks both directory trees of an ISO image with a Joliet one,
+ * the primary first: every file is scanned twice (measured with
+ * clamjol.iso). libarchive reads the Joliet tree unless told not to. */
+static int walk_iso_primary(struct vigil_span in, const struct vg_extract *x)
+{
+    struct archive *a = open_archive(in, true, "iso9660:!joliet");
+    int ret;
+    if (!a)
+        return VIGIL_E_CORRUPT;
+    ret = walk(a, in, x);
+    archive_read_free(a);
+    return ret;
+}
+
 int vg_archive_extract(struct vigil_span in, const struct vg_extract *x)
 {
     bool seekable = !is_zip(in) || zip_entries(in) < ZIP_INDEX_MAX;
-    struct archive *a = open_archive(in, seekable);
+    struct archive *a;
     int ret;
+    if (iso_has_joliet(in) && (ret = walk_iso_primary(in, x)) != VIGIL_OK &&
+        ret != VIGIL_E_CORRUPT)
+        return ret;
+    a = open_archive(in, seekable, NULL);
     if (!a && seekable && is_zip(in)) /* no central directory: try headers */
-        a = open_archive(in, false);
+        a = open_archive(in, false, NULL);
     if (!a) /* libarchive refused it: vigil's own RAR reader may not */
         return is_rar4(in) ? vg_rar2_extract(in, x) : VIGIL_E_CORRUPT;
     ret = walk(a, in, x);
