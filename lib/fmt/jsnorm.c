@@ -159,6 +159,13 @@ static struct scope *scope_new(struct vg_js *js)
     return sc;
 }
 
+/* Charge @p n units of decoder work (bytes fed, tokens moved or walked);
+ * at zero no more decoding is done for this script. */
+static void spend(struct vg_js *js, size_t n)
+{
+    js->budget -= js->budget < n ? js->budget : n;
+}
+
 /* ---- the token list ---- */
 
 static void tok_free(struct tok *t)
@@ -239,7 +246,7 @@ static bool toks_replace(struct vg_js *js, struct toks *dst, size_t begin,
     if (wn > 0)
         memcpy(&dst->t[begin], with->t, wn * sizeof *dst->t);
     dst->n = dst->n - (end - begin) + wn;
-    js->budget -= js->budget < dst->n - begin ? js->budget : dst->n - begin;
+    spend(js, dst->n - begin);
     return true;
 }
 
@@ -247,8 +254,8 @@ static bool toks_replace(struct vg_js *js, struct toks *dst, size_t begin,
 
 static void on_name(struct vg_js *js, struct scope *cur, struct tok *t)
 {
-    const char *s = js->lx.buf != NULL ? js->lx.buf : "";
-    size_t n = js->lx.blen;
+    const char *s = js_cstr(&js->lx.text);
+    size_t n = js->lx.text.len;
 
     if (cur->last == TK_DOT) { /* a member: x.write is not renamed */
         t->type = TK_MEMBER;
@@ -281,7 +288,7 @@ static bool fold_string(struct vg_js *js, struct tok *t)
 {
     struct toks *ts = &js->toks;
     struct tok *prev;
-    struct str s;
+    struct vigil_buf s;
 
     if (ts->n < 2 || ts->t[ts->n - 1].type != TK_PLUS ||
         ts->t[ts->n - 2].type != TK_STRING)
@@ -289,12 +296,15 @@ static bool fold_string(struct vg_js *js, struct tok *t)
     prev = &ts->t[ts->n - 2];
     if (prev->kind != VK_STR || prev->v.str == NULL || tok_str(t) == NULL)
         return false;
-    s = (struct str){prev->v.str, prev->len, prev->len + 1};
-    if (!str_put(&s, t->v.str, t->len)) {
+    vigil_buf_init(&s, SIZE_MAX);
+    s.data = (uint8_t *)prev->v.str;
+    s.len = prev->len;
+    s.cap = prev->len + 1;
+    if (!js_put(&s, t->v.str, t->len)) {
         js->nomem = true;
         return false;
     }
-    prev->v.str = s.p;
+    prev->v.str = (char *)s.data;
     prev->len = s.len;
     ts->n--; /* the '+' (it owns nothing) */
     tok_free(t);
@@ -415,7 +425,7 @@ static void fold_unescapes(struct vg_js *js)
 
 struct decode {
     size_t begin, end; /* the tokens the decoded text replaces */
-    struct str text;   /* owned text to re-lex */
+    struct vigil_buf text; /* owned text to re-lex */
     const char *borrowed; /* or text owned by a token in [begin, end) */
     size_t borrowed_len;
     bool append; /* delete [begin, end) and add the new tokens at the end */
@@ -457,7 +467,8 @@ static bool six_args(const struct toks *ts, size_t *at, size_t args[6])
 
 /* The packer's decoding: each word of p, read as a number in base a
  * (0-9, a-z, A-Z), is replaced by that entry of k.split('|'). */
-static void unpack(struct vg_js *js, const size_t args[6], struct str *out)
+static void unpack(struct vg_js *js, const size_t args[6],
+                   struct vigil_buf *out)
 {
     const struct tok *t = js->toks.t;
     const char *p = tok_text(&t[args[0]]), *k = tok_str(&t[args[3]]);
@@ -487,7 +498,7 @@ static void unpack(struct vg_js *js, const size_t args[6], struct str *out)
             if (*p == '\\' && (p[1] == '\'' || p[1] == '"'))
                 p++;
             else
-                str_putc(out, (uint8_t)*p++);
+                js_putc(out, (uint8_t)*p++);
         }
         if (*p == '\0')
             break;
@@ -497,9 +508,9 @@ static void unpack(struct vg_js *js, const size_t args[6], struct str *out)
             val = (uint32_t)((int64_t)val * base + x);
         }
         if (val >= nwords || words[val].len == 0)
-            str_put(out, word, (size_t)(p - word));
+            js_put(out, word, (size_t)(p - word));
         else
-            str_put(out, words[val].p, words[val].len);
+            js_put(out, words[val].p, words[val].len);
     }
     vigil_free(words);
 }
@@ -522,7 +533,7 @@ static void find_packer(struct vg_js *js, size_t at, const char *name,
         if (nesting == 0)
             break;
     }
-    js->budget -= js->budget < i - at ? js->budget : i - at;
+    spend(js, i - at);
     if (nesting != 0)
         return;
     if (name != NULL) {
@@ -587,7 +598,9 @@ static void decode_df(struct vg_js *js, size_t at, struct decode *d)
         js->nomem = true;
         return;
     }
-    d->text = (struct str){twice, n2, n2 + 1};
+    d->text.data = (uint8_t *)twice;
+    d->text.len = n2;
+    d->text.cap = n2 + 1;
     d->begin = at - 2;
     d->end = at + 2;
     d->append = true;
@@ -612,7 +625,8 @@ static void decode_eval(struct vg_js *js, size_t at, struct decode *d)
 static void apply_decode(struct vg_js *js, struct decode *d)
 {
     struct toks parent = js->toks;
-    const char *text = d->borrowed != NULL ? d->borrowed : d->text.p;
+    const char *text =
+        d->borrowed != NULL ? d->borrowed : (const char *)d->text.data;
     size_t len = d->borrowed != NULL ? d->borrowed_len : d->text.len;
 
     if (d->end < parent.n && parent.t[d->end].type == TK_SEMICOLON)
@@ -688,11 +702,12 @@ static void run_decoders(struct vg_js *js)
 {
     for (size_t i = 0; i < js->toks.n; i++) {
         struct decode d = {0};
+        vigil_buf_init(&d.text, SIZE_MAX);
         if (js->budget > 0)
             detect_decode(js, &i, &d);
         if (d.end > d.begin)
             apply_decode(js, &d);
-        vigil_free(d.text.p);
+        vigil_buf_free(&d.text);
         if (i < js->toks.n && js->current != NULL)
             track_scope(js, &js->toks.t[i]);
     }
@@ -809,6 +824,7 @@ struct vg_js *vg_js_new(void)
         return NULL;
     js->budget = VG_JS_DECODE_BUDGET;
     js->lookups = JS_LOOKUP_BUDGET;
+    vigil_buf_init(&js->lx.text, SIZE_MAX);
     js->global = scope_new(js);
     if (js->global == NULL) {
         vigil_free(js);
@@ -869,7 +885,7 @@ void vg_js_free(struct vg_js *js)
         vigil_free(js->all);
         js->all = next;
     }
-    vigil_free(js->lx.buf);
+    vigil_buf_free(&js->lx.text);
     vigil_free(js);
 }
 

@@ -33,11 +33,13 @@ static int hex_hi(unsigned c)
 
 char *vg_js_unescape(const char *in, size_t len, size_t *out_len)
 {
-    struct str s = {0};
+    struct vigil_buf s;
     const uint8_t *p = (const uint8_t *)in;
 
-    if (!str_reserve(&s, len))
+    vigil_buf_init(&s, SIZE_MAX);
+    if (vigil_buf_reserve(&s, len + 1) != VIGIL_OK)
         return NULL;
+    s.data[0] = '\0'; /* also when nothing is written */
     for (size_t k = 0; k < len; k++) {
         uint8_t c = p[k];
         if (c == '%') {
@@ -47,7 +49,7 @@ char *vg_js_unescape(const char *in, size_t len, size_t *out_len)
                 uint16_t u = (uint16_t)(hexval(p[k + 2]) << 12 |
                                         hexval(p[k + 3]) << 8 |
                                         hexval(p[k + 4]) << 4 | hexval(p[k + 5]));
-                str_put_utf8(&s, u);
+                js_put_utf8(&s, u);
                 k += 5;
                 continue;
             }
@@ -56,11 +58,10 @@ char *vg_js_unescape(const char *in, size_t len, size_t *out_len)
                 k += 2;
             }
         }
-        str_putc(&s, c == 0 ? 1 : c);
+        js_putc(&s, c == 0 ? 1 : c);
     }
-    s.p[s.len] = '\0'; /* also when nothing was written */
     *out_len = s.len;
-    return s.p;
+    return (char *)s.data;
 }
 
 
@@ -151,25 +152,22 @@ static bool id_char(uint8_t c)
 
 /* ---- lexing ---- */
 
-static bool lx_putc(struct vg_js *js, uint8_t c)
+static void lx_put(struct vg_js *js, const void *p, size_t n)
 {
-    struct lexer *lx = &js->lx;
-    struct str s = {lx->buf, lx->blen, lx->bcap};
-    bool ok = str_putc(&s, c);
-
-    lx->buf = s.p;
-    lx->blen = s.len;
-    lx->bcap = s.cap;
-    if (!ok)
+    if (!js_put(&js->lx.text, p, n))
         js->nomem = true;
-    return ok;
+}
+
+static void lx_putc(struct vg_js *js, uint8_t c)
+{
+    lx_put(js, &c, 1);
 }
 
 static void lx_clear(struct lexer *lx)
 {
-    lx->blen = 0;
-    if (lx->buf != NULL)
-        lx->buf[0] = '\0';
+    lx->text.len = 0;
+    if (lx->text.data != NULL)
+        lx->text.data[0] = '\0';
 }
 
 static int lex_operator(struct lexer *lx, struct tok *t)
@@ -214,12 +212,7 @@ static void lex_string_piece(struct vg_js *js, const uint8_t *s, size_t len)
         while (run < len && s[run] != '\\' && s[run] != 0)
             run++;
         if (run > i) { /* plain bytes in one go */
-            struct str b = {js->lx.buf, js->lx.blen, js->lx.bcap};
-            if (!str_put(&b, (const char *)s + i, run - i))
-                js->nomem = true;
-            js->lx.buf = b.p;
-            js->lx.blen = b.len;
-            js->lx.bcap = b.cap;
+            lx_put(js, s + i, run - i);
             i = run - 1;
             continue;
         }
@@ -242,12 +235,8 @@ static void lex_string_piece(struct vg_js *js, const uint8_t *s, size_t len)
                 if (i + 4 < len) {
                     int u = hex_hi(s[i + 1]) << 12 | hex_hi(s[i + 2]) << 8 |
                             hex_hi(s[i + 3]) << 4 | hexval(s[i + 4]);
-                    struct str b = {js->lx.buf, js->lx.blen, js->lx.bcap};
-                    if (!str_put_utf8(&b, (uint16_t)u))
+                    if (!js_put_utf8(&js->lx.text, (uint16_t)u))
                         js->nomem = true;
-                    js->lx.buf = b.p;
-                    js->lx.blen = b.len;
-                    js->lx.bcap = b.cap;
                     i += 4;
                     continue;
                 }
@@ -286,8 +275,8 @@ static int lex_string(struct vg_js *js, uint8_t q, enum lst st, struct tok *t)
     lx->st = L_INITIAL;
     t->type = TK_STRING;
     t->kind = VK_STR;
-    t->v.str = vigil_strndup(lx->buf != NULL ? lx->buf : "", lx->blen);
-    t->len = lx->blen;
+    t->v.str = vigil_strndup(js_cstr(&lx->text), lx->text.len);
+    t->len = lx->text.len;
     if (t->v.str == NULL) {
         js->nomem = true;
         set_text(t, TK_STRING, "");
@@ -359,16 +348,16 @@ static int lex_number(struct vg_js *js, struct tok *t)
         }
         lx->pos--;
         lx->st = L_INITIAL;
-        if (lx->buf == NULL)
+        if (lx->text.data == NULL)
             return TK_NONE;
         if (is_float) {
             locale_t old = vg_js_c_locale_enter();
-            t->v.dbl = strtod(lx->buf, NULL);
+            t->v.dbl = strtod(js_cstr(&lx->text), NULL);
             vg_js_c_locale_leave(old);
             t->type = TK_FLOAT;
             t->kind = VK_DBL;
         } else {
-            t->v.num = digits_atoi(lx->buf);
+            t->v.num = digits_atoi(js_cstr(&lx->text));
             t->type = TK_INT;
             t->kind = VK_INT;
         }
@@ -378,7 +367,7 @@ static int lex_number(struct vg_js *js, struct tok *t)
     return TK_NONE;
 }
 
-/* A name: a keyword's token, or TK_IDENT with the text in lx->buf. A
+/* A name: a keyword's token, or TK_IDENT with the text in lx->text. A
  * backslash keeps the name going only before 'u', which it swallows
  * ("a\u0041" is the name "a\0041"); otherwise it ends the name. */
 static int lex_ident(struct vg_js *js, struct tok *t)
@@ -402,7 +391,7 @@ static int lex_ident(struct vg_js *js, struct tok *t)
                 lx->pos++; /* a backslash pair at the very end is dropped */
         }
         lx->pos--;
-        kw = keyword(lx->buf != NULL ? lx->buf : "");
+        kw = keyword(js_cstr(&lx->text));
         if (kw != NULL) {
             set_text(t, kw->type, kw->text);
             return kw->type;

@@ -12,6 +12,8 @@
 
 #include "fmt/jsnorm.h"
 #include "util/alloc.h"
+#include "util/buf.h"
+#include "vigil/vigil.h"
 
 /* ---- tokens ---- */
 
@@ -98,8 +100,7 @@ struct lexer {
     const uint8_t *in;
     size_t n, pos, lastpos;
     enum lst st, last_st;
-    char *buf; /* the token being collected, NUL-terminated */
-    size_t blen, bcap;
+    struct vigil_buf text; /* the token being collected (js_put) */
 };
 
 struct vg_js {
@@ -128,79 +129,57 @@ static inline bool js_isspace(unsigned c)
     return c == ' ' || (c >= 0x09 && c <= 0x0d);
 }
 
+/* ---- C strings in a vigil_buf ---- */
 
-/* ---- growable byte strings ---- */
-
-struct str {
-    char *p;
-    size_t len, cap;
-};
-
-static inline bool str_reserve(struct str *s, size_t extra)
+/* Token text, decoded text and unescaped strings are C strings that the
+ * folders search with strcmp/strchr: a vigil_buf whose bytes are always
+ * followed by a NUL (not counted in len). */
+static inline bool js_put(struct vigil_buf *b, const void *p, size_t n)
 {
-    size_t need, cap;
-    char *p;
-
-    if (vigil_ckd_add_size(&need, s->len, extra + 1))
+    if (vigil_buf_reserve(b, n + 1) != VIGIL_OK)
         return false;
-    if (need <= s->cap)
-        return true;
-    cap = s->cap < 64 ? 64 : s->cap;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    p = vigil_realloc(s->p, cap);
-    if (p == NULL)
-        return false;
-    s->p = p;
-    s->cap = cap;
+    if (n > 0)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
     return true;
 }
 
-static inline bool str_putc(struct str *s, uint8_t c)
+static inline bool js_putc(struct vigil_buf *b, uint8_t c)
 {
-    if (!str_reserve(s, 1))
-        return false;
-    s->p[s->len++] = (char)c;
-    s->p[s->len] = '\0';
-    return true;
-}
-
-static inline bool str_put(struct str *s, const char *p, size_t n)
-{
-    if (!str_reserve(s, n))
-        return false;
-    memcpy(s->p + s->len, p, n);
-    s->len += n;
-    s->p[s->len] = '\0';
-    return true;
+    return js_put(b, &c, 1);
 }
 
 /* A UTF-16 unit as UTF-8 (surrogates too); 0 becomes 0x01 so that strings
  * never hold a NUL. */
-static inline bool str_put_utf8(struct str *s, uint16_t u)
+static inline bool js_put_utf8(struct vigil_buf *b, uint16_t u)
 {
-    uint8_t b[3];
+    uint8_t c[3];
     size_t n;
 
     if (u == 0) {
-        b[0] = 1;
+        c[0] = 1;
         n = 1;
     } else if (u < 0x80) {
-        b[0] = (uint8_t)u;
+        c[0] = (uint8_t)u;
         n = 1;
     } else if (u < 0x800) {
-        b[0] = (uint8_t)(0xc0 | (u >> 6));
-        b[1] = (uint8_t)(0x80 | (u & 0x3f));
+        c[0] = (uint8_t)(0xc0 | (u >> 6));
+        c[1] = (uint8_t)(0x80 | (u & 0x3f));
         n = 2;
     } else {
-        b[0] = (uint8_t)(0xe0 | (u >> 12));
-        b[1] = (uint8_t)(0x80 | ((u >> 6) & 0x3f));
-        b[2] = (uint8_t)(0x80 | (u & 0x3f));
+        c[0] = (uint8_t)(0xe0 | (u >> 12));
+        c[1] = (uint8_t)(0x80 | ((u >> 6) & 0x3f));
+        c[2] = (uint8_t)(0x80 | (u & 0x3f));
         n = 3;
     }
-    return str_put(s, (const char *)b, n);
+    return js_put(b, c, n);
 }
 
+static inline const char *js_cstr(const struct vigil_buf *b)
+{
+    return b->data != NULL ? (const char *)b->data : "";
+}
 
 static inline void set_text(struct tok *t, uint8_t type, const char *text)
 {
