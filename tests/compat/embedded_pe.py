@@ -10,6 +10,7 @@ chain ends at the recursion limit. Uses ClamAV's own test file
 clam.exe.emb-exes (a PE carrying two more) and its signatures, objects
 built from it, and signatures on the container type."""
 import os
+import struct
 
 from compat import Scenario, shared_data
 
@@ -26,10 +27,50 @@ def read(path):
         return f.read()
 
 
+def small_pe(entry):
+    """A one-section PE32 of 1 KiB whose entry point holds @entry."""
+    b = bytearray(0x400)
+    b[0:2] = b"MZ"
+    struct.pack_into("<I", b, 0x3c, 0x40)
+    b[0x40:0x44] = b"PE\0\0"
+    struct.pack_into("<HHIIIHH", b, 0x44, 0x14c, 1, 0, 0, 0, 0xe0, 0x102)
+    opt = 0x58
+    struct.pack_into("<H", b, opt, 0x10b)
+    struct.pack_into("<I", b, opt + 16, 0x1000)        # entry point
+    struct.pack_into("<I", b, opt + 28, 0x400000)      # image base
+    struct.pack_into("<II", b, opt + 32, 0x1000, 0x200)  # alignments
+    struct.pack_into("<II", b, opt + 56, 0x2000, 0x200)  # image, headers
+    struct.pack_into("<H", b, opt + 68, 2)
+    struct.pack_into("<I", b, opt + 92, 16)
+    sect = opt + 0xe0
+    b[sect:sect + 5] = b".text"
+    struct.pack_into("<IIII", b, sect + 8, 0x200, 0x1000, 0x200, 0x200)
+    struct.pack_into("<I", b, sect + 36, 0x60000020)
+    b[0x200:0x200 + len(entry)] = entry
+    return bytes(b)
+
+
+def synthetic():
+    """Executables built here: EP-relative signatures find the inner one."""
+    inner, outer = b"INNER-PE-ENTRY", b"OUTER-PE-ENTRY"
+    db = "".join("Emb.%s:1:EP+0:%s\n" % (name, text.hex())
+                 for name, text in (("Inner", inner), ("Outer", outer)))
+    files = {
+        "outer_inner.exe": small_pe(outer) + b"overlay " * 8 +
+        small_pe(inner),
+        # at offset 0 the inner one is the file itself: nothing embedded
+        "inner_alone.exe": small_pe(inner),
+        # "MZ" and "PE" in the overlay without a valid header: no match
+        "fake_inner.exe": small_pe(outer) + b"MZ" + b"\0" * 70 + b"PE\0\0" +
+        b"INNER-PE-ENTRY",
+    }
+    return Scenario("embedded-pe-synthetic", {"emb.ndb": db}, files)
+
+
 def scenarios():
     data = shared_data()
     if data is None:
-        return None
+        return [synthetic()]
     base = os.path.join(data, "clamav-unit-tests")
     emb_dir = os.path.join(base, "embedded_testfiles")
     emb = read(os.path.join(emb_dir, "clam.exe.emb-exes"))
@@ -53,4 +94,4 @@ def scenarios():
     dbs = {name: read(os.path.join(emb_dir, "signatures", name))
            .decode("ascii") for name in SIGS}
     dbs["container.ldb"] = CONTAINER_LDB
-    return [Scenario("embedded-pe", dbs, files)]
+    return [synthetic(), Scenario("embedded-pe", dbs, files)]
